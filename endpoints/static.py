@@ -1,0 +1,13 @@
+from collections.abc import Mapping
+
+from werkzeug import Request, Response
+
+from chat_skins.assets import serve_asset
+from dify_plugin import Endpoint
+
+
+class StaticEndpoint(Endpoint):
+    """Versioned, compressed, immutable assets under static/."""
+
+    def _invoke(self, r: Request, values: Mapping, settings: Mapping) -> Response:
+        return serve_asset(r, values.get("name", ""))

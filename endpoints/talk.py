@@ -1,0 +1,13 @@
+from collections.abc import Mapping
+
+from werkzeug import Request, Response
+
+from chat_skins.talk import handle_talk
+from dify_plugin import Endpoint
+
+
+class TalkEndpoint(Endpoint):
+    """POST /talk: streams the chat app's answer as Dify Service API SSE frames."""
+
+    def _invoke(self, r: Request, values: Mapping, settings: Mapping) -> Response:
+        return handle_talk(r, settings, invoke=self.session.app.chat.invoke, fetch_app=self.session.app.fetch_app)

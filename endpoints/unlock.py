@@ -1,0 +1,13 @@
+from collections.abc import Mapping
+
+from werkzeug import Request, Response
+
+from chat_skins.access import handle_unlock
+from dify_plugin import Endpoint
+
+
+class UnlockEndpoint(Endpoint):
+    """POST /unlock: trades the access code for a signed, expiring token."""
+
+    def _invoke(self, r: Request, values: Mapping, settings: Mapping) -> Response:
+        return handle_unlock(r, settings)

@@ -1,0 +1,29 @@
+// Bundles the client and minifies stylesheets into static/gen (ignored by git, shipped in the package).
+import { build } from "esbuild";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const out = "static/gen";
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const common = { bundle: true, minify: true, legalComments: "none", logLevel: "warning" };
+const scripts = [
+  ["static/js/main.js", "app.js"],
+  ["static/js/embed.js", "embed.js"],
+  ["static/js/gallery.js", "gallery.js"],
+];
+for (const [entry, file] of scripts) {
+  if (!existsSync(entry)) continue;
+  await build({ ...common, entryPoints: [entry], outfile: join(out, file), format: "iife", target: "es2020" });
+}
+
+const styles = ["static/css/base.css", "static/css/gallery.css"].filter(existsSync);
+for (const name of readdirSync("static/css/skins")) {
+  if (name.endsWith(".css")) styles.push(join("static/css/skins", name));
+}
+for (const entry of styles) {
+  const rel = entry.replace(/^static\/css\//, "");
+  await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
+}
+console.log(`built ${scripts.length} scripts and ${styles.length} stylesheets into ${out}`);
