@@ -1,54 +1,286 @@
-"""POST /talk: validate, call the chat app, stream its events back (first version)."""
+"""POST /talk: validate, call the chat app, relay its events through the allow-list as SSE."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Generator, Mapping
+import logging
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from werkzeug import Request, Response
 
-from chat_skins.settings import parse_settings
-from chat_skins.sse import OPENING, frame
+from chat_skins.access import check_access
+from chat_skins.app_params import get_app_params
+from chat_skins.errors import (
+    TalkError,
+    error_for_code,
+    error_for_exception,
+    error_response,
+    json_response,
+    looks_stale,
+    parse_failure,
+)
+from chat_skins.events import Visibility, reduce_event
+from chat_skins.settings import Settings, parse_settings
+from chat_skins.sse import CONTENT_TYPE, HEADERS, OPENING, frame
+from chat_skins.talk_request import MAX_BODY_BYTES, TalkRequest, merge_inputs, parse_talk_body, read_json_body
+
+logger = logging.getLogger(__name__)
+
+# A blocking answer is one body; keep it well below the daemon's per-line limit.
+MAX_BLOCKING_ANSWER_CHARS = 300_000
+
+Invoke = Callable[..., Any]
+_END = object()
 
 
-def _error(status: int, code: str, message: str) -> Response:
-    body = json.dumps({"code": code, "message": message, "status": status})
-    return Response(body, status=status, content_type="application/json")
+@dataclass(frozen=True)
+class Call:
+    """Everything needed to call the app once the request is valid."""
+
+    app_id: str
+    request: TalkRequest
+    inputs: dict[str, Any]
+    visibility: Visibility
 
 
-def handle_talk(r: Request, raw_settings: Mapping, invoke: Callable[..., Any], fetch_app: Callable | None = None) -> Response:
-    settings = parse_settings(raw_settings)
-    if not settings.app_id:
-        return _error(503, "app_not_configured", "No chat app is selected for this page.")
+def handle_talk(
+    r: Request, raw_settings: Mapping | None, invoke: Invoke, fetch_app: Callable[[str], Any] | None = None
+) -> Response:
+    """The /talk response: a JSON error, an SSE stream, or (blocking) one JSON answer; never raises."""
     try:
-        body = json.loads(r.get_data(cache=False) or b"null")
-    except ValueError:
-        return _error(400, "invalid_json", "The request body is not valid JSON.")
-    query = body.get("query") if isinstance(body, dict) else None
-    if not isinstance(query, str) or not query.strip():
-        return _error(400, "invalid_param", "query is required.")
-    conversation_id = body.get("conversation_id") or None
+        call = prepare(r, parse_settings(raw_settings), fetch_app)
+    except TalkError as err:
+        logger.info("talk: refused %s (%s)", err.code, err.status)
+        return error_response(err)
+    except Exception as exc:
+        logger.error("talk: unexpected failure while reading the request (%s)", type(exc).__name__)
+        logger.debug("talk: unexpected failure", exc_info=True)
+        return error_response(TalkError.of("internal_server_error"))
+    if call.request.blocking:
+        return blocking_response(call, invoke)
+    return Response(stream(call, invoke), status=200, content_type=CONTENT_TYPE, headers=HEADERS)
 
-    def stream() -> Generator[bytes, None, None]:
-        yield OPENING
+
+def prepare(r: Request, settings: Settings, fetch_app: Callable[[str], Any] | None) -> Call:
+    """Every check that can refuse the request, in the documented order; raises TalkError."""
+    if not settings.app_id:
+        raise TalkError.of("app_not_configured")
+    check_access(r, settings.access_code)
+    request = parse_talk_body(read_json_body(r, MAX_BODY_BYTES))
+    params = get_app_params(settings.app_id, fetch_app) if fetch_app is not None else None
+    inputs = merge_inputs(request.inputs, settings.app_inputs, params)
+    logger.debug("talk: query %r, inputs %r", request.query, inputs)
+    visibility = Visibility(
+        sources=settings.show_sources, progress=settings.show_progress, tool_details=settings.show_tool_details
+    )
+    return Call(app_id=settings.app_id, request=request, inputs=inputs, visibility=visibility)
+
+
+def stream(call: Call, invoke: Invoke) -> Generator[bytes, None, None]:
+    """The SSE body: the opening comment at once, then one frame per visible event."""
+    yield OPENING
+    frames = Relay(call, invoke).frames()
+    try:
+        for event in frames:
+            try:
+                data = frame(event)
+            except Exception as exc:
+                # Only a bug can get here (the relay emits plain JSON); still no traceback for the visitor.
+                logger.error("talk: a frame could not be encoded (%s)", type(exc).__name__)
+                yield frame({"event": "error", **TalkError.of("internal_server_error").body()})
+                return
+            yield data
+    finally:
+        frames.close()
+
+
+def blocking_response(call: Call, invoke: Invoke) -> Response:
+    """Collect the stream into one JSON object (Dify's blocking shape)."""
+    quiet = Visibility(sources=call.visibility.sources, progress=False, tool_details=False)
+    relay = Relay(Call(call.app_id, call.request, call.inputs, quiet), invoke)
+    parts: list[str] = []
+    result: dict[str, Any] = {"event": "message"}
+    for event in relay.frames():
+        kind = event["event"]
+        if kind in ("message", "agent_message"):
+            parts.append(event["answer"])
+        elif kind == "message_replace":
+            parts = [event["answer"]]
+        elif kind == "conversation_restarted":
+            result["conversation_restarted"] = True
+            result["previous_conversation_id"] = event["previous_conversation_id"]
+        elif kind == "message_end":
+            for key in ("conversation_id", "message_id", "created_at"):
+                if key in event:
+                    result[key] = event[key]
+            if event.get("metadata"):
+                result["metadata"] = event["metadata"]
+        elif kind == "error":
+            body = {k: event[k] for k in ("code", "message", "status")}
+            return json_response(body, event["status"])
+    answer = "".join(parts)
+    if len(answer) > MAX_BLOCKING_ANSWER_CHARS:
+        answer = answer[:MAX_BLOCKING_ANSWER_CHARS]
+        result["truncated"] = True
+    result["answer"] = answer
+    return json_response(result, 200)
+
+
+class Relay:
+    """One /talk call upstream: retries a stale conversation once, filters events, ends in one error at most."""
+
+    def __init__(self, call: Call, invoke: Invoke) -> None:
+        self.call = call
+        self.invoke = invoke
+        self.conversation_id: str | None = None
+        self.message_id: str | None = None
+        self.answered = False
+        self.frames_sent = 0
+        self.outcome = "ok"
+        self._upstream: Iterator[Any] | None = None
+
+    def frames(self) -> Generator[dict[str, Any], None, None]:
+        """Visible frames; nothing raised inside escapes, every failure ends in one `error` frame."""
+        started = time.monotonic()
         try:
-            for chunk in invoke(
-                app_id=settings.app_id,
-                query=query.strip(),
-                inputs=dict(settings.app_inputs),
-                response_mode="streaming",
-                conversation_id=conversation_id,
-            ):
-                if chunk.get("event") in ("message", "agent_message", "message_replace", "message_end", "error"):
-                    yield frame(
-                        {
-                            k: chunk.get(k)
-                            for k in ("event", "answer", "conversation_id", "message_id", "code", "message")
-                            if k in chunk
-                        }
-                    )
-        except Exception:
-            yield frame({"event": "error", "code": "upstream_failed", "message": "The bot could not answer."})
+            yield from self._run()
+        except GeneratorExit:
+            # The consumer went away: stop quietly, yield nothing more.
+            self.outcome = "closed"
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a traceback must never reach the visitor
+            logger.error("talk: unexpected failure while streaming (%s)", type(exc).__name__)
+            logger.debug("talk: unexpected failure", exc_info=True)
+            code = "timeout" if type(exc).__name__ == "Timeout" else "internal_server_error"
+            yield self._error(TalkError.of(code))
+        finally:
+            self._close()
+            logger.info("talk: %s after %.3fs, %d frames", self.outcome, time.monotonic() - started, self.frames_sent)
 
-    return Response(stream(), status=200, content_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    def _kwargs(self, conversation_id: str | None) -> dict[str, Any]:
+        req = self.call.request
+        return {
+            "app_id": self.call.app_id,
+            "query": req.query,
+            "inputs": dict(self.call.inputs),
+            "response_mode": "streaming",
+            "conversation_id": conversation_id,
+        }
+
+    def _start(self, conversation_id: str | None) -> Any:
+        """Call the app and pull its first chunk (the lazy call happens here); returns it or _END."""
+        self._close()
+        upstream = self.invoke(**self._kwargs(conversation_id))
+        self._upstream = iter([upstream]) if isinstance(upstream, Mapping) else iter(upstream)
+        return self._next()
+
+    def _next(self) -> Any:
+        try:
+            return next(self._upstream)
+        except StopIteration:
+            return _END
+
+    def _close(self) -> None:
+        upstream, self._upstream = self._upstream, None
+        close = getattr(upstream, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception as exc:
+                logger.debug("talk: closing the upstream stream failed: %s", exc)
+
+    def _run(self) -> Generator[dict[str, Any], None, None]:
+        previous = self.call.request.conversation_id
+        try:
+            chunk = self._start(previous)
+            failure: Exception | None = None
+        except Exception as exc:
+            chunk, failure = _END, exc
+        if previous and self._stale(chunk, failure):
+            logger.info("talk: conversation refused before streaming; starting a new one")
+            try:
+                chunk = self._start(None)
+            except Exception as exc:
+                yield self._failed(exc, started=False)
+                return
+            if chunk is not _END and not _is_error(chunk):
+                new_id = chunk.get("conversation_id") if isinstance(chunk, Mapping) else None
+                yield self._sent(
+                    {
+                        "event": "conversation_restarted",
+                        "previous_conversation_id": previous,
+                        "conversation_id": new_id if isinstance(new_id, str) and len(new_id) <= 100 else None,
+                    }
+                )
+        elif failure is not None:
+            yield self._failed(failure, started=False)
+            return
+        yield from self._relay(chunk)
+
+    def _stale(self, chunk: Any, failure: Exception | None) -> bool:
+        if failure is not None:
+            logger.debug("talk: call failed before streaming: %s", failure)
+            return looks_stale(parse_failure(failure), failure)
+        if _is_error(chunk):
+            status = chunk.get("status")
+            return chunk.get("code") in ("invalid_param", "not_found", "conversation_not_exists") or status == 404
+        return False
+
+    def _relay(self, chunk: Any) -> Generator[dict[str, Any], None, None]:
+        vis = self.call.visibility
+        while chunk is not _END:
+            if isinstance(chunk, Mapping):
+                self._remember(chunk)
+                event = chunk.get("event")
+                if event == "error":
+                    logger.info("talk: the app sent error %.64r (status %.8r)", chunk.get("code"), chunk.get("status"))
+                    logger.debug("talk: the app's error message: %r", chunk.get("message"))
+                    yield self._error(error_for_code(chunk.get("code"), chunk.get("status")))
+                    return
+                for out in reduce_event(chunk, vis):
+                    if out["event"] in ("message", "agent_message", "message_replace", "message_file"):
+                        self.answered = self.answered or bool(out.get("answer") or out["event"] == "message_file")
+                    yield self._sent(out)
+                if event == "message_end":
+                    # The answer is complete; whatever follows (tts, future events) is not needed.
+                    if not self.answered:
+                        yield self._error(TalkError.of("empty_answer"))
+                    return
+            try:
+                chunk = self._next()
+            except Exception as exc:
+                yield self._failed(exc, started=True)
+                return
+        # The stream ended without message_end or error.
+        yield self._error(TalkError.of("stream_broken" if self.answered else "empty_answer"))
+
+    def _remember(self, chunk: Mapping[str, Any]) -> None:
+        for key in ("conversation_id", "message_id"):
+            value = chunk.get(key)
+            if isinstance(value, str) and value and len(value) <= 100:
+                setattr(self, key, value)
+
+    def _sent(self, event: dict[str, Any]) -> dict[str, Any]:
+        self.frames_sent += 1
+        return event
+
+    def _failed(self, exc: Exception, *, started: bool) -> dict[str, Any]:
+        err = error_for_exception(exc, started=started)
+        logger.info("talk: the call failed (%s, %s)", err.code, type(exc).__name__)
+        logger.debug("talk: the call failed: %s", exc)
+        return self._error(err)
+
+    def _error(self, err: TalkError) -> dict[str, Any]:
+        self.outcome = err.code
+        event: dict[str, Any] = {"event": "error", **err.body()}
+        if self.conversation_id:
+            event["conversation_id"] = self.conversation_id
+        if self.message_id:
+            event["message_id"] = self.message_id
+        return self._sent(event)
+
+
+def _is_error(chunk: Any) -> bool:
+    return isinstance(chunk, Mapping) and chunk.get("event") == "error"

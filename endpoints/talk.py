@@ -1,9 +1,9 @@
 from collections.abc import Mapping
 
+from dify_plugin import Endpoint
 from werkzeug import Request, Response
 
 from chat_skins.talk import handle_talk
-from dify_plugin import Endpoint
 
 
 class TalkEndpoint(Endpoint):

@@ -1,9 +1,9 @@
 from collections.abc import Mapping
 
+from dify_plugin import Endpoint
 from werkzeug import Request, Response
 
 from chat_skins.access import handle_unlock
-from dify_plugin import Endpoint
 
 
 class UnlockEndpoint(Endpoint):
