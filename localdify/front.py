@@ -1,0 +1,236 @@
+"""The HTTP side of the daemon: /e/<hook_id>/<path> forwarded to the plugin, answers streamed back chunk by chunk."""
+
+from __future__ import annotations
+
+import binascii
+import html
+import json
+import logging
+import queue
+import time
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wsgi import get_input_stream
+
+if TYPE_CHECKING:
+    from localdify.host import Host
+
+log = logging.getLogger("localdify.front")
+
+BODY_LIMIT = 10 * 1024 * 1024  # the daemon silently truncates request bodies here
+REQUEST_TIMEOUT = 600.0  # the daemon's limit for a whole endpoint request
+# The daemon strips these so the plugin never sees the client's IP.
+DROPPED_REQUEST_HEADERS = {"x-forwarded-for", "x-real-ip", "x-forwarded"}
+DROPPED_REQUEST_PREFIX = "x-original-"
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+def _json_response(start_response, status: int, code: str, message: str) -> list[bytes]:
+    body = json.dumps({"code": code, "message": message, "status": status}, separators=(",", ":")).encode()
+    start_response(
+        f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def sorted_query(query_string: str) -> str:
+    """Re-encode the query with keys sorted (stable for repeated keys), as Go's url.Values.Encode does."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw:
+        path = raw.split("?", 1)[0]
+        if "://" in path:  # absolute-form request target
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+    else:
+        path = environ.get("PATH_INFO", "/")
+    # Keep existing escapes; escape anything that would make the request line unprintable.
+    return quote(path.encode("latin-1", "replace"), safe="/%:@!$&'()*+,;=~")
+
+
+def _request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").title()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key.replace("_", "-").title()
+        else:
+            continue
+        lower = name.lower()
+        if lower in DROPPED_REQUEST_HEADERS or lower.startswith(DROPPED_REQUEST_PREFIX):
+            continue
+        if lower in HOP_BY_HOP or lower == "content-length" or not value:
+            continue
+        headers.append((name, value))
+    return headers
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    stream = get_input_stream(environ, max_content_length=None)
+    body = stream.read(BODY_LIMIT)
+    # Drain what is over the cap so the client sees a normal answer, not a reset.
+    while stream.read(65536):
+        pass
+    return body
+
+
+class Front:
+    """The WSGI app: an index at `/`, endpoint instances under `/e/<hook_id>`."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    def __call__(self, environ: dict[str, Any], start_response) -> Iterator[bytes] | list[bytes]:
+        path = _raw_path(environ)
+        if path in ("/", "/index.html"):
+            return self._index(environ, start_response)
+        if not path.startswith("/e/"):
+            return _json_response(
+                start_response, 404, "not_found", "Not found. Endpoint pages live under /e/<hook_id>/."
+            )
+        hook_id, _, rest = path[3:].partition("/")
+        endpoint = self.host.endpoint(hook_id)
+        if endpoint is None:
+            return _json_response(start_response, 404, "endpoint_not_found", f"No endpoint with hook id {hook_id!r}.")
+        return self._forward(environ, start_response, endpoint, "/" + rest)
+
+    # -- index -----------------------------------------------------------
+
+    def _index(self, environ: dict[str, Any], start_response) -> list[bytes]:
+        base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', 'localhost')}"
+        rows = []
+        for ep in self.host.config.endpoints:
+            links = "".join(
+                f'<li><a href="{html.escape(u)}">{html.escape(u)}</a></li>'
+                for u in self.host.page_urls(ep.hook_id, base=base)
+            )
+            rows.append(f"<section><h2>{html.escape(ep.name)} <code>{ep.hook_id}</code></h2><ul>{links}</ul></section>")
+        body = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>localdify</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+            "<body><h1>Local Dify host</h1><p>Endpoint instances and their pages:</p>"
+            + "".join(rows)
+            + "</body></html>"
+        ).encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    # -- forwarding ------------------------------------------------------
+
+    def _forward(self, environ, start_response, endpoint, path: str):
+        method = environ.get("REQUEST_METHOD", "GET")
+        query = sorted_query(environ.get("QUERY_STRING", ""))
+        target = path + (f"?{query}" if query else "")
+        body = _read_body(environ)
+        headers = _request_headers(environ)
+        host_header = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+        if not any(n.lower() == "host" for n, _ in headers):
+            headers.insert(0, ("Host", host_header))
+        scheme = environ.get("wsgi.url_scheme", "http")
+        headers.append(("Dify-Hook-Id", endpoint.hook_id))
+        headers.append(("Dify-Hook-Url", f"{scheme}://{host_header}/e/{endpoint.hook_id}{target}"))
+        if body or environ.get("CONTENT_LENGTH"):
+            headers.append(("Content-Length", str(len(body))))
+        head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
+        raw = head.encode("latin-1", "replace") + body
+
+        session_id = str(uuid.uuid4())
+        q = self.host.open_session(session_id, endpoint)
+        try:
+            self.host.plugin.send(
+                {
+                    "session_id": session_id,
+                    "conversation_id": None,
+                    "message_id": None,
+                    "app_id": None,
+                    "endpoint_id": self.host.endpoint_id(endpoint.hook_id),
+                    "context": None,
+                    "event": "request",
+                    "data": {
+                        "user_id": "",
+                        "type": "endpoint",
+                        "action": "invoke_endpoint",
+                        "raw_http_request": binascii.hexlify(raw).decode(),
+                        "settings": endpoint.settings,
+                    },
+                }
+            )
+        except Exception as exc:
+            self.host.close_session(session_id)
+            log.error("could not send the request to the plugin: %s", exc)
+            return _json_response(start_response, 502, "plugin_unavailable", "The plugin is not running.")
+        return self._relay(session_id, q, start_response, endpoint.hook_id, path)
+
+    def _relay(self, session_id: str, q: queue.Queue, start_response, hook_id: str, path: str) -> Iterator[bytes]:
+        """Status and headers go out with the first body chunk; each chunk is flushed as it arrives."""
+        deadline = time.monotonic() + REQUEST_TIMEOUT
+        started = False
+        status: int | None = None
+        headers: dict[str, str] = {}
+        streamed = False
+
+        def start() -> None:
+            nonlocal started
+            out = []
+            seen = set()
+            for name, value in headers.items():
+                lower = name.lower()
+                # One value per header name; no framing headers on a streamed answer.
+                if lower in seen or lower in HOP_BY_HOP or (streamed and lower == "content-length"):
+                    continue
+                seen.add(lower)
+                out.append((name, str(value)))
+            code = status or 200
+            start_response(f"{code} {HTTP_STATUS_CODES.get(code, 'Unknown')}", out)
+            started = True
+
+        try:
+            while True:
+                try:
+                    msg = q.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    log.error("the plugin did not finish %s within %.0f s", path, REQUEST_TIMEOUT)
+                    if not started:
+                        yield from _json_response(
+                            start_response, 504, "plugin_timeout", "The plugin did not answer in time."
+                        )
+                    return
+                kind = msg.get("type")
+                data = msg.get("data") or {}
+                if kind == "stream":
+                    if "status" in data:
+                        status = int(data["status"])
+                        headers = dict(data.get("headers") or {})
+                        streamed = "result" not in data
+                    if "result" in data:
+                        chunk = binascii.unhexlify(data["result"])
+                        if not started:
+                            start()
+                        if chunk:
+                            yield chunk
+                elif kind == "end":
+                    break
+                elif kind == "error":
+                    self.host.record_plugin_error(hook_id, path, data)
+                    if not started:
+                        # Never show the plugin's traceback to a browser.
+                        yield from _json_response(start_response, 500, "plugin_error", "The plugin failed.")
+                        return
+                    return  # mid-stream: just end the body
+            if not started:
+                if status is None:
+                    yield from _json_response(start_response, 500, "plugin_error", "The plugin failed.")
+                    return
+                start()
+                yield b""
+        finally:
+            self.host.close_session(session_id)

@@ -1,0 +1,46 @@
+"""Shared fixtures: local Dify hosts running the real plugin (and the probe plugin) through the SDK runtime."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from localdify import Host  # noqa: E402
+from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def host() -> Iterator[Host]:
+    """The plugin under test behind a local Dify host (hooks in tests/hooks.py)."""
+    with Host(HOST_CONFIG, plugin_dir=REPO_ROOT) as h:
+        yield h
+
+
+@pytest.fixture(scope="session")
+def probe_host() -> Iterator[Host]:
+    """The test-only probe plugin behind a local Dify host."""
+    with Host(PROBE_CONFIG, plugin_dir=PROBE_DIR) as h:
+        yield h
+
+
+@pytest.fixture
+def make_host() -> Iterator[Callable[..., Host]]:
+    """Start a Host from a config dict: make_host(config, plugin_dir=REPO_ROOT, **kw); stopped after the test."""
+    started: list[Host] = []
+
+    def factory(config: dict, plugin_dir=REPO_ROOT, **kwargs) -> Host:
+        h = Host(config, plugin_dir=plugin_dir, **kwargs)
+        h.start()
+        started.append(h)
+        return h
+
+    yield factory
+    for h in reversed(started):
+        h.stop()

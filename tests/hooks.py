@@ -1,0 +1,53 @@
+"""Hook ids and configs of the shared local hosts (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROBE_DIR = REPO_ROOT / "tests" / "plugins" / "probe"
+
+DEMO_HOOK = "demo000000000001"  # demo bot, fast
+REPLAY_HOOK = "replay0000000001"  # replay backend, chat-basic fixture, full parameters
+PARAMS_EMPTY_HOOK = "paramsempty00001"  # demo bot whose app has no opening statement, questions or form
+ACCESS_HOOK = "access0000000001"  # demo bot behind access code "sesame"
+ACCESS_CODE = "sesame"
+PROBE_HOOK = "probe00000000001"  # the test-only probe plugin (tests/plugins/probe)
+
+DEMO_APP = "demo-chat"
+REPLAY_APP = "replay-chat"
+EMPTY_APP = "demo-empty"
+
+# Tests want answers quickly but still streamed in many deltas.
+FAST = 50
+
+
+def _app(app_id: str) -> dict:
+    return {"app_id": app_id, "inputs": {}, "files": []}
+
+
+HOST_CONFIG = {
+    "apps": {
+        DEMO_APP: {"backend": "demo", "speed": FAST},
+        REPLAY_APP: {"backend": "replay", "fixture": "chat-basic", "parameters": "full", "speed": FAST},
+        EMPTY_APP: {"backend": "demo", "speed": FAST, "parameters": "empty"},
+    },
+    "endpoints": [
+        {"hook_id": DEMO_HOOK, "name": "Demo", "settings": {"app": _app(DEMO_APP), "bot_name": "Demo Bot"}},
+        {"hook_id": REPLAY_HOOK, "name": "Replay", "settings": {"app": _app(REPLAY_APP)}},
+        {"hook_id": PARAMS_EMPTY_HOOK, "name": "Empty parameters", "settings": {"app": _app(EMPTY_APP)}},
+        {
+            "hook_id": ACCESS_HOOK,
+            "name": "Access code",
+            "settings": {"app": _app(DEMO_APP), "access_code": ACCESS_CODE},
+        },
+    ],
+}
+
+PROBE_CONFIG = {
+    "apps": {
+        DEMO_APP: {"backend": "demo", "speed": 0},
+        REPLAY_APP: {"backend": "replay", "fixture": "chat-basic", "speed": 0},
+    },
+    "endpoints": [{"hook_id": PROBE_HOOK, "name": "Probe", "settings": {"app": _app(DEMO_APP)}}],
+}
