@@ -17,7 +17,9 @@ MAX_SUGGESTIONS = 8
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?://\*\.[A-Za-z0-9.-]+$")
 # Plain https URLs only: no credentials, quotes, spaces or brackets that could escape an attribute.
-_AVATAR = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$")
+_AVATAR = re.compile(
+    r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$"
+)
 _UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
 
 
@@ -73,7 +75,7 @@ def _app(value: Any) -> tuple[str | None, dict[str, Any]]:
     if isinstance(value, Mapping):
         app_id = value.get("app_id")
         inputs = value.get("inputs")
-        app_id = app_id if isinstance(app_id, str) and _UUID.match(app_id) or _is_local_id(app_id) else None
+        app_id = app_id if isinstance(app_id, str) and (_UUID.match(app_id) or _is_local_id(app_id)) else None
         return app_id, dict(inputs) if isinstance(inputs, Mapping) else {}
     if isinstance(value, str) and (_UUID.match(value) or _is_local_id(value)):
         return value, {}
@@ -106,7 +108,9 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     accent = _text(raw.get("accent_color"), 16)
     avatar = _text(raw.get("avatar_url"), 2000)
     questions = tuple(
-        q for q in (_text(part, TEXT_LIMIT) for part in _text(raw.get("suggested_questions"), LONG_TEXT_LIMIT).split("|")) if q
+        q
+        for q in (_text(part, TEXT_LIMIT) for part in _text(raw.get("suggested_questions"), LONG_TEXT_LIMIT).split("|"))
+        if q
     )[:MAX_SUGGESTIONS]
     return Settings(
         app_id=app_id,

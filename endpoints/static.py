@@ -1,9 +1,9 @@
 from collections.abc import Mapping
 
+from dify_plugin import Endpoint
 from werkzeug import Request, Response
 
 from chat_skins.assets import serve_asset
-from dify_plugin import Endpoint
 
 
 class StaticEndpoint(Endpoint):
