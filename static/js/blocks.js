@@ -1,0 +1,29 @@
+// Splits markdown into parts at blank lines outside code fences. Boundaries depend only on the
+// text before them, so while an answer grows only the last part changes and needs re-rendering.
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+export function splitBlocks(text, min = 1500) {
+  const out = [];
+  let start = 0;
+  let pos = 0;
+  let fence = null;
+  while (pos < text.length) {
+    const nl = text.indexOf("\n", pos);
+    if (nl < 0) break;
+    const line = text.slice(pos, nl);
+    const f = FENCE.exec(line);
+    if (f) {
+      if (!fence) fence = f[1];
+      else if (f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = null;
+    }
+    pos = nl + 1;
+    // Cut only when the next line is known and is not indented (an indented line may continue a list).
+    if (!fence && line.trim() === "" && pos - start >= min && pos < text.length && !/[ \t\r\n]/.test(text[pos])) {
+      out.push(text.slice(start, pos));
+      start = pos;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}

@@ -1,0 +1,148 @@
+"""Languages, light and dark, narrow screens, accessibility (axe-core), preview mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Chat, new_context
+from tests.hooks import DEMO_HOOK, REPLAY_HOOK
+
+pytestmark = pytest.mark.browser
+
+LANGS = {
+    "en": ("Send", "Message Demo Bot…"),
+    "zh-Hans": ("发送", "给 Demo Bot 发消息…"),
+    "ja": ("送信", "Demo Bot にメッセージを送る…"),
+    "ko": ("보내기", "Demo Bot에게 메시지 보내기…"),
+    "pt-BR": ("Enviar", "Mensagem para Demo Bot…"),
+    "es": ("Enviar", "Escribe a Demo Bot…"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_from_the_browser_and_from_lang_parameter(browser, host, lang):
+    send, placeholder = LANGS[lang]
+    for locale, query in ((lang, ""), ("en-US" if lang != "en" else "ja-JP", f"?lang={lang}")):
+        ctx = new_context(browser, locale=locale)
+        try:
+            chat = Chat(ctx.new_page(), host).open(DEMO_HOOK, query=query)
+            page = chat.page
+            assert page.get_attribute("html", "lang") == lang
+            assert page.get_attribute('[data-cs-action="send"]', "aria-label") == send
+            assert page.get_attribute("#cs-input", "placeholder") == placeholder
+            chat.send("/quota")
+            assert chat.last_bot().locator("[data-cs-error-text]").inner_text()
+        finally:
+            ctx.close()
+
+
+def colors(page):
+    return page.evaluate("() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }")
+
+
+def test_light_and_dark_follow_the_system_and_the_theme_parameter(browser, host):
+    seen = {}
+    for scheme, query in (("light", ""), ("dark", ""), ("light", "?theme=dark"), ("dark", "?theme=light")):
+        ctx = new_context(browser, color_scheme=scheme)
+        try:
+            page = Chat(ctx.new_page(), host).open(DEMO_HOOK, query=query).page
+            seen[(scheme, query)] = colors(page)
+        finally:
+            ctx.close()
+    light, dark = seen[("light", "")], seen[("dark", "")]
+    assert light != dark
+    assert seen[("light", "?theme=dark")] == dark
+    assert seen[("dark", "?theme=light")] == light
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(browser, host, scheme):
+    """axe-core 4.x on an empty page, a finished rich turn, an error, and the open drawer."""
+    ctx = new_context(browser, color_scheme=scheme)
+    try:
+        chat = Chat(ctx.new_page(), host).open(REPLAY_HOOK)
+        page = chat.page
+        assert chat.axe() == []
+        page.fill("#cs-in-0", "A-1")
+        chat.send("fixture:chat-basic")
+        page.click(".cs-sources summary")
+        assert chat.axe() == []
+        chat.send("fixture:quota-exceeded")
+        assert chat.last_bot().locator("[data-cs-error]").is_visible()
+        assert chat.axe() == []
+        page.click('[data-cs-action="drawer"]')
+        assert chat.axe() == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 768, 1440])
+def test_no_horizontal_scroll_from_320px_up(browser, host, width):
+    ctx = new_context(browser, viewport={"width": width, "height": 700})
+    try:
+        chat = Chat(ctx.new_page(), host).open(DEMO_HOOK)
+        chat.send("Tell me about lighthouses")  # a table, code and long words
+        page = chat.page
+        overflow = page.evaluate(
+            "() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
+            " (s => s.scrollWidth - s.clientWidth)(document.querySelector('[data-cs-scroll]'))]"
+        )
+        assert overflow == [0, 0]
+        # Everything in the header stays on screen.
+        right = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('header button')]"
+            ".map(b => b.getBoundingClientRect().right))"
+        )
+        assert right <= width
+    finally:
+        ctx.close()
+
+
+def test_reduced_motion_turns_transitions_off(browser, host):
+    ctx = new_context(browser, reduced_motion="reduce")
+    try:
+        page = Chat(ctx.new_page(), host).open(DEMO_HOOK).page
+        assert (
+            page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--cs-motion').trim()")
+            == "0s"
+        )
+    finally:
+        ctx.close()
+
+
+def test_embed_mode_has_close_and_expand_that_dispatch_events(chat):
+    page = chat.open(DEMO_HOOK, query="?embed=1&origin=https%3A%2F%2Fexample.com&bubble=b1").page
+    assert page.evaluate("() => document.documentElement.hasAttribute('data-embed')")
+    page.evaluate(
+        "() => { window.__ev = []; for (const n of ['close', 'expand'])"
+        " document.addEventListener('chatskins:' + n, e => window.__ev.push(n)); }"
+    )
+    page.click('[data-cs-action="expand"]')
+    page.click('[data-cs-action="close"]')
+    assert page.evaluate("() => window.__ev") == ["expand", "close"]
+    # The conversation list stays available in the compact header.
+    page.click('[data-cs-action="drawer"]')
+    assert page.locator("[data-cs-drawer]").is_visible()
+
+
+def test_without_embed_the_close_and_expand_buttons_are_absent(chat):
+    page = chat.open(DEMO_HOOK).page
+    assert not page.evaluate("() => document.documentElement.hasAttribute('data-embed')")
+    assert page.locator('[data-cs-action="close"]').is_hidden()
+    assert page.locator('[data-cs-action="expand"]').is_hidden()
+
+
+def test_preview_mode_renders_a_sample_without_network_or_storage(chat):
+    page = chat.page
+    talks: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and talks.append(r.url))
+    chat.open(DEMO_HOOK, query="?preview=1")
+    bot = chat.last_bot()
+    assert page.locator(".cs-msg-user").inner_text() == "When will I get my refund?"
+    assert bot.locator("[data-cs-answer] ol li").count() == 3
+    assert bot.locator(".cs-source").count() == 1
+    assert bot.locator("[data-cs-followups] .cs-chip").inner_text() == "Can I return a gift?"
+    bot.locator("[data-cs-followups] .cs-chip").click()
+    assert page.locator(".cs-msg-bot").last.locator("[data-cs-answer]").inner_text() == "Preview: nothing is sent."
+    assert talks == []
+    assert chat.stored_keys() == []
