@@ -645,7 +645,7 @@ export function startApp(root, cfg) {
   });
 
   document.addEventListener("keydown", (e) => {
-    if (e.key !== "Escape" || el.drawer.open || el.access.open) return;
+    if (e.key !== "Escape" || e.defaultPrevented || el.drawer.open || el.access.open) return;
     if (running) {
       e.preventDefault();
       stop();
