@@ -26,11 +26,13 @@ PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=
 
 
 def frame_ancestors(allowed_origins: tuple[str, ...] | None) -> str:
-    """The `frame-ancestors` value: any site (None), no site (empty), or the list plus the page's own origin."""
+    """The `frame-ancestors` value: any site (None), no other site (empty), or the list plus the page's own origin."""
     if allowed_origins is None:
         return "*"
+    # "none" still lets Dify's own origin frame the page: the gallery's previews are same-origin iframes,
+    # and that origin can already script the page anyway.
     if not allowed_origins:
-        return "'none'"
+        return "'self'"
     return " ".join(("'self'", *allowed_origins))
 
 
@@ -60,5 +62,5 @@ def page_headers(allowed_origins: tuple[str, ...] | None) -> tuple[tuple[str, st
         ("Cross-Origin-Opener-Policy", "same-origin-allow-popups"),
     ]
     if allowed_origins == ():
-        headers.append(("X-Frame-Options", "DENY"))
+        headers.append(("X-Frame-Options", "SAMEORIGIN"))
     return tuple(headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -12,6 +12,8 @@ class Skin:
     description: str
     # Light/dark color-scheme pair used by the browser before CSS loads.
     theme_color: tuple[str, str] = ("#ffffff", "#111318")
+    # The label in the group file's `skin` option, per Dify locale other than en_US (which is `label`).
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 SKINS: tuple[Skin, ...] = (
@@ -20,6 +22,63 @@ SKINS: tuple[Skin, ...] = (
         "Minimal",
         "Quiet and typographic, with lots of space.",
         ("#ffffff", "#111318"),
+        {"zh_Hans": "极简", "ja_JP": "ミニマル", "pt_BR": "Minimalista"},
+    ),
+    Skin(
+        "kawaii",
+        "Kawaii",
+        "Pastel and playful: round bubbles, a framed avatar, gentle motion.",
+        ("#fff1f7", "#241a2e"),
+        {"zh_Hans": "可爱", "ja_JP": "かわいい", "pt_BR": "Kawaii"},
+    ),
+    Skin(
+        "seoul",
+        "Seoul",
+        "A Korean messenger: clean white and yellow, bubble tails, read marks.",
+        ("#ffffff", "#1b1c1f"),
+        {"zh_Hans": "首尔", "ja_JP": "ソウル", "pt_BR": "Seul"},
+    ),
+    Skin(
+        "western",
+        "Western",
+        "A mainstream messenger: blue outgoing bubbles, grey incoming, system type.",
+        ("#ffffff", "#000000"),
+        {"zh_Hans": "欧美信使", "ja_JP": "ウエスタン", "pt_BR": "Ocidental"},
+    ),
+    Skin(
+        "terminal",
+        "Terminal",
+        "Monospaced prompt lines on a console, no bubbles.",
+        ("#f4f1e8", "#0c0f0a"),
+        {"zh_Hans": "终端", "ja_JP": "ターミナル", "pt_BR": "Terminal"},
+    ),
+    Skin(
+        "letter",
+        "Letter",
+        "A letter on paper: serif type, signed replies, no bubbles.",
+        ("#f3ecdf", "#1f1b16"),
+        {"zh_Hans": "信笺", "ja_JP": "手紙", "pt_BR": "Carta"},
+    ),
+    Skin(
+        "glass",
+        "Glass",
+        "Frosted panels floating over a soft gradient.",
+        ("#dfe7ff", "#0f1230"),
+        {"zh_Hans": "玻璃", "ja_JP": "ガラス", "pt_BR": "Vidro"},
+    ),
+    Skin(
+        "retro",
+        "Retro",
+        "A desktop window from the nineties, title bar and bevels included.",
+        ("#008080", "#1a1a2e"),
+        {"zh_Hans": "复古", "ja_JP": "レトロ", "pt_BR": "Retrô"},
+    ),
+    Skin(
+        "helpdesk",
+        "Help desk",
+        "A support widget docked on a page, with an agent header and an online dot.",
+        ("#0f766e", "#0b1513"),
+        {"zh_Hans": "客服", "ja_JP": "ヘルプデスク", "pt_BR": "Suporte"},
     ),
 )
 

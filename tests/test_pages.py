@@ -161,8 +161,8 @@ def test_security_headers():
     assert response.headers["Cache-Control"] == "no-cache"
     assert "X-Frame-Options" not in response.headers
     denied, _ = render({"app": APP, "allowed_origins": "none"})
-    assert denied.headers["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in denied.headers["Content-Security-Policy"]
+    assert denied.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self';" in denied.headers["Content-Security-Policy"]
 
 
 def test_gzip_when_accepted():

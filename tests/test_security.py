@@ -48,7 +48,7 @@ def test_no_unsafe_sources_anywhere():
     [
         ("", "*"),
         ("*", "*"),
-        ("none", "'none'"),
+        ("none", "'self'"),
         ("https://a.example, https://*.b.example", "'self' https://a.example https://*.b.example"),
         ("https://a.example/ http://localhost:8080", "'self' https://a.example http://localhost:8080"),
         # Nothing valid: a typo, treated as no restriction (see settings).
@@ -79,5 +79,5 @@ def test_page_headers():
 
 def test_no_framing_at_all_adds_x_frame_options():
     headers = dict(page_headers(()))
-    assert headers["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self';" in headers["Content-Security-Policy"]

@@ -1,0 +1,126 @@
+"""Each skin's stylesheet sets every design token for light and dark, with AA contrast where colors are flat."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chat_skins.skins import SKINS
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = [s.name for s in SKINS]
+
+TOKENS = (
+    "font font-mono font-size line-height bg surface surface-2 text text-muted border border-width accent on-accent "
+    "user-bg user-text bot-bg bot-text bubble-radius bubble-tail radius avatar-size avatar-radius avatar-ring "
+    "header-bg header-text shadow gap max-width danger danger-bg success motion"
+).split()
+# Tokens that change with the theme; the rest (type, shape, spacing) may be set once.
+COLOR_TOKENS = "bg surface surface-2 text text-muted border accent on-accent user-bg user-text bot-bg bot-text".split()
+# (text, background) pairs that must reach 4.5:1 when both are flat colors.
+PAIRS = [
+    ("text", "surface"),
+    ("text", "surface-2"),
+    ("text", "bg"),
+    ("text-muted", "surface"),
+    ("user-text", "user-bg"),
+    ("bot-text", "bot-bg"),
+    ("on-accent", "accent"),
+    ("header-text", "header-bg"),
+    ("accent-text", "surface"),
+    ("accent-text", "bot-bg"),
+    ("danger", "danger-bg"),
+    ("danger", "surface"),
+]
+DECL = re.compile(r"--cs-([a-z0-9-]+)\s*:\s*([^;]+);")
+
+
+def block(css: str, selector: str) -> str:
+    start = css.index(selector + " {")
+    return css[start : css.index("}", start)]
+
+
+def tokens(css_block: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).strip() for m in DECL.finditer(css_block)}
+
+
+def base_defaults() -> dict[str, str]:
+    """The defaults base.css gives every token (a skin overrides what it wants)."""
+    return tokens(block((ROOT / "static" / "css" / "base.css").read_text(encoding="utf-8"), ":root"))
+
+
+def themes(name: str) -> dict[str, dict[str, str]]:
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    light = base_defaults() | tokens(block(css, ":root"))
+    dark = tokens(block(css, ':root[data-theme="dark"]'))
+    media = css[css.index("@media (prefers-color-scheme: dark)") :]
+    auto_dark = tokens(block(media, ':root:not([data-theme="light"])'))
+    assert dark == auto_dark, "the ?theme=dark block and the prefers-color-scheme block must be identical"
+    # Links and focus use --cs-accent-text, which is the accent unless the skin sets a readable shade.
+    light.setdefault("accent-text", "var(--cs-accent)")
+    return {"light": light, "dark": light | dark}
+
+
+def flat(value: str, table: dict[str, str], depth: int = 0) -> tuple[int, int, int] | None:
+    """The RGB of a flat `#rrggbb` value (following var()), else None."""
+    ref = re.fullmatch(r"var\(--cs-([a-z0-9-]+)\)", value)
+    if ref and depth < 5:
+        return flat(table.get(ref.group(1), ""), table, depth + 1)
+    # `var(--cs-accent-text-light, #hex)`: the skin's own shade, used until the server sends one.
+    fallback = re.fullmatch(r"var\(--cs-[a-z0-9-]+,\s*(.+)\)", value)
+    if fallback and depth < 5:
+        return flat(fallback.group(1).strip(), table, depth + 1)
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    return None
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def lin(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_base_defaults_every_token():
+    assert not [k for k in TOKENS if k not in base_defaults()]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_color_token_is_designed_for_both_themes(name):
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    light = tokens(block(css, ":root"))
+    dark = tokens(block(css, ':root[data-theme="dark"]'))
+    assert not [k for k in COLOR_TOKENS if k not in light], "a skin sets its own colors"
+    # Dark is designed, not inherited: colors are restated unless they are references or transparent.
+    assert not [k for k in COLOR_TOKENS if k not in dark and "var(" not in light[k] and light[k] != "transparent"]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", NAMES)
+def test_flat_color_pairs_reach_aa(name, theme):
+    table = themes(name)[theme]
+    failures = []
+    for fg_name, bg_name in PAIRS:
+        fg, bg = flat(table[fg_name], table), flat(table[bg_name], table)
+        if bg is None and table[bg_name] == "transparent":
+            bg = flat(table["surface"], table)
+        if fg and bg and contrast(fg, bg) < 4.5:
+            failures.append(f"{fg_name} on {bg_name}: {contrast(fg, bg):.2f}")
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_remote_resources(name):
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    assert "@import" not in css
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
