@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import STREAMING
 from tests.hooks import DEMO_HOOK, REPLAY_HOOK
@@ -100,7 +101,7 @@ def test_reload_mid_stream_restores_everything_and_offers_regenerate(chat):
     restored = chat.answers()[-1]
     assert len(restored) >= 300 and partial.startswith(restored[:200])
     bot = chat.last_bot()
-    assert bot.locator("[data-cs-note]").inner_text() == "This answer was interrupted."
+    expect(bot.locator("[data-cs-note]")).to_have_text("This answer was interrupted.")
     assert bot.locator('[data-cs-action="regenerate"]').is_visible()
     assert page.locator(STREAMING).count() == 0
     keys = chat.stored_keys()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Chat, new_context
 from tests.hooks import DEMO_HOOK, REPLAY_HOOK
@@ -143,6 +144,6 @@ def test_preview_mode_renders_a_sample_without_network_or_storage(chat):
     assert bot.locator(".cs-source").count() == 1
     assert bot.locator("[data-cs-followups] .cs-chip").inner_text() == "Can I return a gift?"
     bot.locator("[data-cs-followups] .cs-chip").click()
-    assert page.locator(".cs-msg-bot").last.locator("[data-cs-answer]").inner_text() == "Preview: nothing is sent."
+    expect(page.locator(".cs-msg-bot").last.locator("[data-cs-answer]")).to_have_text("Preview: nothing is sent.")
     assert talks == []
     assert chat.stored_keys() == []
