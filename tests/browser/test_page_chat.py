@@ -3,13 +3,14 @@ conversations, input form, export, keyboard."""
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import STREAMING
-from tests.hooks import DEMO_HOOK, REPLAY_HOOK
+from tests.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,11 @@ def test_second_turn_continues_the_conversation(chat):
     assert chat.last_bot().locator('[data-cs-action="regenerate"]').is_visible()
 
 
-def test_stop_with_button_and_with_escape_keeps_the_partial_answer(chat):
+def test_stop_with_button_and_with_escape_keeps_the_partial_answer(chat, make_host):
+    # A human-paced bot: at the suite's fast speed the answer can finish before Stop is clicked.
+    paced = copy.deepcopy(HOST_CONFIG)
+    paced["apps"][DEMO_APP]["speed"] = 1
+    chat.host = make_host(paced)
     page = chat.open(DEMO_HOOK).page
     chat.send("/long", wait=False)
     chat.wait_streaming_text(200)
