@@ -18,13 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from localdify import Host
+from tests.hooks import PROBE_CONFIG, PROBE_DIR, PROBE_HOOK
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from localdify import Host  # noqa: E402
-from tests.hooks import PROBE_CONFIG, PROBE_DIR, PROBE_HOOK  # noqa: E402
-
 PAGE_HOOK = "benchpages000001"  # app with an opening statement, questions and an input form
 LONG_HOOK = "benchlong0000001"  # app without a form: the visitor can send at once
 BENCH_CONFIG = {

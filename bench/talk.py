@@ -17,12 +17,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from localdify import Host
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from localdify import Host  # noqa: E402
-
 PROBE_DIR = ROOT / "tests" / "plugins" / "probe"
 TALK_HOOK = "benchtalk0000001"
 PROBE_HOOK = "benchprobe000001"

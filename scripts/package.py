@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from scripts.requirements import listed, runtime_dependencies
+
 ROOT = Path(__file__).resolve().parent.parent
 MAX_UNPACKED = 50 * 1024 * 1024
 VERSION = re.compile(r"^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$")
@@ -16,7 +18,7 @@ AUTHOR = re.compile(r"^[a-z0-9_-]{1,64}$")
 NAME = re.compile(r"^[a-z0-9_-]{1,128}$")
 METHODS = {"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS"}
 SETTING_TYPES = {"text-input", "secret-input", "select", "boolean", "app-selector", "model-selector", "array[tools]"}
-REQUIRED_IN_PACKAGE = ("main.py", "manifest.yaml", "static/gen/app.js", "templates/base.html")
+REQUIRED_IN_PACKAGE = ("main.py", "manifest.yaml", "requirements.txt", "static/gen/app.js", "templates/base.html")
 
 
 class PackageError(Exception):
@@ -168,6 +170,10 @@ def validate(root: Path, files: list[str]) -> dict:
     for required in REQUIRED_IN_PACKAGE:
         if required not in shipped:
             errors.append(f"{required}: missing (run the build first)")
+    # Older daemons install only from requirements.txt: it must say what pyproject.toml says.
+    if "requirements.txt" in shipped:
+        if listed((root / "requirements.txt").read_text(encoding="utf-8")) != runtime_dependencies(root):
+            errors.append("requirements.txt: differs from pyproject.toml's dependencies (run `make build`)")
     size = sum((root / f).stat().st_size for f in files)
     if size > MAX_UNPACKED:
         errors.append(f"package is {size} bytes unpacked; the limit is {MAX_UNPACKED}")

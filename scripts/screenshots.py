@@ -12,14 +12,12 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from chat_skins.skins import SKINS
 
-from chat_skins.skins import SKINS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 GROUP = ROOT / "group" / "chat-skins.yaml"
 OUT = ROOT / "docs" / "screenshots"

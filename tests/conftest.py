@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-_ROOT = str(Path(__file__).resolve().parent.parent)
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from localdify import Host  # noqa: E402
-from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT  # noqa: E402
+from localdify import Host
+from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import package
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import package  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,21 @@ def built(tmp_path_factory):
 def test_package_contains_the_plugin_and_nothing_else(built):
     assert built.name.startswith("chat-skins-") and built.suffix == ".difypkg"
     names = set(zipfile.ZipFile(built).namelist())
-    for required in ("manifest.yaml", "main.py", "README.md", "PRIVACY.md", "_assets/icon.svg", "static/gen/app.js"):
+    for required in (
+        "manifest.yaml",
+        "main.py",
+        "README.md",
+        "PRIVACY.md",
+        "_assets/icon.svg",
+        "static/gen/app.js",
+        "requirements.txt",
+        "pyproject.toml",
+    ):
         assert required in names
     for forbidden in ("localdify/", "tests/", "node_modules/", ".venv/", ".git/", "bench/", "scripts/", "static/js/"):
         assert not any(n.startswith(forbidden) for n in names), forbidden
+    for tooling in ("biome.json", "package.json", "package-lock.json", "Makefile"):
+        assert tooling not in names, tooling
     assert not any(n.endswith(".difypkg") or "__pycache__" in n for n in names)
 
 
@@ -90,3 +101,43 @@ def test_daemon_rules_refuse_a_bad_plugin(tmp_path, file, change, message):
         package.build_package(plugin, tmp_path)
     assert message in str(refused.value)
     assert not list(tmp_path.glob("*.difypkg"))
+
+
+def test_a_requirements_txt_out_of_step_with_pyproject_is_refused(tmp_path):
+    plugin = _copy_plugin(tmp_path)
+    (plugin / "requirements.txt").write_text("werkzeug>=3.0\n", encoding="utf-8")
+    with pytest.raises(package.PackageError) as refused:
+        package.build_package(plugin, tmp_path)
+    assert "requirements.txt: differs" in str(refused.value)
+    (plugin / "requirements.txt").unlink()
+    with pytest.raises(package.PackageError) as missing:
+        package.build_package(plugin, tmp_path)
+    assert "requirements.txt: missing" in str(missing.value)
+
+
+def test_the_packaged_plugin_loads_from_its_root_without_the_development_install(built, tmp_path):
+    # The daemon runs `python -m main` in the unpacked plugin with only requirements.txt installed. Load
+    # every endpoint source there with the repository (our editable install) taken off sys.path.
+    root = tmp_path / "unpacked"
+    zipfile.ZipFile(built).extractall(root)
+    probe = """
+import pathlib, runpy, sys
+root, repo = sys.argv[1], sys.argv[2]
+sys.path[:] = [root] + [p for p in sys.path if p not in ("", ".", repo)]
+for name in ("localdify", "tests", "scripts"):
+    try:
+        __import__(name)
+    except ImportError:
+        continue
+    raise SystemExit(f"{name} is importable: the check would not show a missing file")
+for source in sorted(pathlib.Path(root, "endpoints").glob("*.py")):
+    runpy.run_path(str(source))
+import chat_skins
+assert chat_skins.__file__.startswith(root), chat_skins.__file__
+print("loaded")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(root), str(ROOT)], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("loaded")
