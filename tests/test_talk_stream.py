@@ -10,6 +10,7 @@ import pytest
 from chat_skins.sse import OPENING
 from chat_skins.talk import handle_talk
 from tests.test_talk_helpers import (
+    APP_ID,
     CONVERSATION,
     FIXTURES,
     MESSAGE,
@@ -369,11 +370,11 @@ def test_first_byte_comes_before_the_app_is_called():
 
 def test_the_call_carries_query_inputs_and_no_user():
     app = FakeApp("chat-basic")
-    settings = {"app": {"app_id": "demo-chat", "inputs": {"tone": "formal"}}}
+    settings = {"app": {"app_id": APP_ID, "inputs": {"tone": "formal"}}}
     talk(app, {"query": "  Where is my parcel?  ", "inputs": {"name": "Ann"}, "user": "evil"}, settings)
     assert app.calls == [
         {
-            "app_id": "demo-chat",
+            "app_id": APP_ID,
             "query": "Where is my parcel?",
             "inputs": {"name": "Ann", "tone": "formal"},
             "response_mode": "streaming",
