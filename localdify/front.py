@@ -157,9 +157,7 @@ class Front:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ROUTED_METHODS:
             body = b"404 page not found"
-            start_response(
-                "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
-            )
+            start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
             return [body]
         query = sorted_query(environ.get("QUERY_STRING", ""))
         target = path + (f"?{query}" if query else "")

@@ -187,7 +187,14 @@ class Host:
             return dict(self._sessions.get(session_id) or {})
 
     def record_response(self, session_id: str, hook_id: str, path: str, q: RelayQueue) -> None:
-        entry = {"session_id": session_id, "hook": hook_id, "path": path, "chunks": q.chunks, "dropped": q.dropped}
+        entry = {
+            "session_id": session_id,
+            "hook": hook_id,
+            "path": path,
+            "chunks": q.chunks,
+            "dropped": q.dropped,
+            "peak": q.peak,
+        }
         with self._lock:
             self.responses.append(entry)
         if q.dropped:

@@ -25,6 +25,7 @@ class RelayQueue:
         self.capacity = capacity
         self.chunks = 0  # body chunks the plugin sent
         self.dropped = 0  # of those, dropped because the queue was full
+        self.peak = 0  # the most body chunks that were waiting at once
         self._items: collections.deque[dict[str, Any]] = collections.deque()
         self._waiting_chunks = 0
         self._cond = threading.Condition()
@@ -37,6 +38,7 @@ class RelayQueue:
                     self.dropped += 1
                     return
                 self._waiting_chunks += 1
+                self.peak = max(self.peak, self._waiting_chunks)
             self._items.append(msg)
             self._cond.notify()
 
