@@ -230,7 +230,8 @@ class Clock:
 def test_app_params_cache_and_failures():
     app_params.clear_cache()
     calls = []
-    full = load_params("full")
+    # Dify's wrapped shape: the daemon unwraps it, but the plugin still accepts it.
+    full = {"data": load_params("full")}
 
     def fetch(app_id):
         calls.append(app_id)
