@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "stream_broken": (502, "The answer was cut off. Please try again."),
     "empty_answer": (502, "The bot sent an empty answer."),
     "timeout": (504, "The bot took too long to answer."),
+    "answer_cut": (504, "The answer took too long and was cut."),
+    "app_paused": (502, "The bot paused for a step this page cannot show."),
 }
 
 # Codes Dify itself sends in `error` chunks or error bodies that we pass on unchanged.
@@ -58,6 +61,19 @@ _DIFY_ALIASES = {
     "app_rate_limit_exceeded": "rate_limited",
     "conversation_not_exists": "invalid_param",
 }
+
+# Dify wraps these in `invalid_param`: read the message before the code (they are not the visitor's fault).
+_WRAPPED_MESSAGES = {
+    "app not found": "app_unavailable",
+    "unexpected app type": "app_unavailable",
+    "user not found": "app_unavailable",
+    "missing query": "query_required",
+}
+# How the daemon's total chat-stream cut (240 s after the start) reads inside `read app failed: ...`.
+_CUT_MARKERS = ("deadline exceeded", "client.timeout")
+
+# The daemon cuts a chat-app stream this long after it starts (a total limit, not an idle one).
+CHAT_STREAM_CUT_SECONDS = 240.0
 
 _STATUS = re.compile(r"status code:\s*(\d{3})")
 _BODY = re.compile(r"respond with:\s*(\{.*\})\s*$", re.DOTALL)
@@ -87,7 +103,8 @@ class UpstreamFailure:
 
     status: int | None
     code: str | None
-    kind: str  # "invoke" (before streaming), "read" (mid-stream), "timeout" or "other"
+    kind: str  # "invoke" (before streaming), "read" (mid-stream), "cut" (total limit), "timeout" or "other"
+    message: str | None = None
 
 
 def parse_failure(exc: BaseException) -> UpstreamFailure:
@@ -96,6 +113,7 @@ def parse_failure(exc: BaseException) -> UpstreamFailure:
     lowered = text.lower()
     status = None
     code = None
+    message = None
     if m := _STATUS.search(text):
         status = int(m.group(1))
     if m := _BODY.search(text):
@@ -106,27 +124,51 @@ def parse_failure(exc: BaseException) -> UpstreamFailure:
         if isinstance(body, dict):
             if isinstance(body.get("code"), str):
                 code = body["code"]
+            if isinstance(body.get("message"), str):
+                message = body["message"]
             if status is None and isinstance(body.get("status"), int):
                 status = body["status"]
-    if "exited without response" in lowered or "timed out" in lowered or "timeout" in lowered:
+    if lowered.startswith("read app failed"):
+        kind = "cut" if any(marker in lowered for marker in _CUT_MARKERS) else "read"
+    elif "exited without response" in lowered or "timed out" in lowered or "timeout" in lowered:
         kind = "timeout"
-    elif lowered.startswith("read app failed"):
-        kind = "read"
+    elif "deadline exceeded" in lowered:
+        kind = "timeout"
     elif lowered.startswith("invoke app failed"):
         kind = "invoke"
     else:
         kind = "other"
-    return UpstreamFailure(status=status, code=code, kind=kind)
+    return UpstreamFailure(status=status, code=code, kind=kind, message=message)
+
+
+def wrapped_message_error(message: object) -> TalkError | None:
+    """Our error for one of the telling messages Dify wraps in `invalid_param`, else None."""
+    if not isinstance(message, str):
+        return None
+    code = _WRAPPED_MESSAGES.get(message.strip().lower())
+    return TalkError.of(code) if code else None
 
 
 def looks_stale(failure: UpstreamFailure, exc: BaseException) -> bool:
-    """Whether a failure before streaming may be a conversation id Dify no longer accepts."""
+    """Whether a failure before streaming is Dify refusing the conversation id (and only that)."""
     lowered = str(exc).lower()
+    if failure.kind in ("timeout", "cut", "read"):
+        # A cancelled or timed-out call is never retried: that would only add load.
+        return False
+    if failure.message is not None:
+        if wrapped_message_error(failure.message) is not None:
+            return False
+        # Dify refuses an unknown or foreign conversation id with an empty message.
+        return "conversation" in failure.message.lower() or (
+            failure.message == "" and failure.code in ("invalid_param", "not_found", "conversation_not_exists")
+        )
     if "conversation" in lowered:
         return True
-    if failure.kind == "timeout" or "app not found" in lowered or "permission" in lowered:
+    if "app not found" in lowered or "permission" in lowered:
         return False
-    return failure.status in (400, 404) or failure.code in ("invalid_param", "not_found", "conversation_not_exists")
+    return failure.kind == "invoke" and (
+        failure.status in (400, 404) or failure.code in ("invalid_param", "not_found", "conversation_not_exists")
+    )
 
 
 def error_for_code(code: object, status: object = None) -> TalkError:
@@ -152,11 +194,20 @@ def error_for_status(status: int | None) -> TalkError:
     return TalkError.of("internal_server_error")
 
 
-def error_for_exception(exc: BaseException, *, started: bool) -> TalkError:
-    """Our error for an exception raised by `invoke` or its stream."""
+def error_for_chunk(chunk: Mapping[str, Any]) -> TalkError:
+    """Our error for an `error` chunk inside a stream: its message first, then its code and status."""
+    return wrapped_message_error(chunk.get("message")) or error_for_code(chunk.get("code"), chunk.get("status"))
+
+
+def error_for_exception(exc: BaseException, *, started: bool, elapsed: float = 0.0) -> TalkError:
+    """Our error for an exception raised by `invoke` or its stream (`elapsed`: seconds since the call began)."""
     failure = parse_failure(exc)
+    if failure.kind == "cut" or (failure.kind == "read" and elapsed >= CHAT_STREAM_CUT_SECONDS - 5):
+        return TalkError.of("answer_cut")
     if failure.kind == "timeout":
         return TalkError.of("timeout")
+    if (wrapped := wrapped_message_error(failure.message)) is not None:
+        return wrapped
     if failure.code or failure.status:
         return error_for_code(failure.code, failure.status)
     lowered = str(exc).lower()

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from chat_skins.app_id import is_app_id
 from chat_skins.skins import BY_NAME, DEFAULT_SKIN
 
 LANGUAGES = ("en", "zh-Hans", "ja", "ko", "pt-BR", "es")
@@ -20,7 +21,6 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?://\*\.[A-Z
 _AVATAR = re.compile(
     r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$"
 )
-_UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
 
 
 class SettingsError(ValueError):
@@ -75,16 +75,11 @@ def _app(value: Any) -> tuple[str | None, dict[str, Any]]:
     if isinstance(value, Mapping):
         app_id = value.get("app_id")
         inputs = value.get("inputs")
-        app_id = app_id if isinstance(app_id, str) and (_UUID.match(app_id) or _is_local_id(app_id)) else None
+        app_id = app_id if is_app_id(app_id) else None
         return app_id, dict(inputs) if isinstance(inputs, Mapping) else {}
-    if isinstance(value, str) and (_UUID.match(value) or _is_local_id(value)):
+    if is_app_id(value):
         return value, {}
     return None, {}
-
-
-def _is_local_id(value: Any) -> bool:
-    # The local host names its apps with short slugs ("demo-chat").
-    return isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value) is not None
 
 
 def _origins(value: Any) -> tuple[str, ...] | None:

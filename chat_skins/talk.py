@@ -12,9 +12,10 @@ from werkzeug import Request, Response
 
 from chat_skins.access import check_access
 from chat_skins.app_params import get_app_params
+from chat_skins.coalesce import coalesce
 from chat_skins.errors import (
     TalkError,
-    error_for_code,
+    error_for_chunk,
     error_for_exception,
     error_response,
     json_response,
@@ -33,6 +34,10 @@ MAX_BLOCKING_ANSWER_CHARS = 300_000
 
 Invoke = Callable[..., Any]
 _END = object()
+ANSWER_FRAME_EVENTS = ("message", "agent_message", "message_replace")
+# Unknown events that mean a chatflow stopped to wait (a human-input node): the stream then ends
+# without message_end. New Dify versions name them differently, so match by what they say.
+_PAUSE_WORDS = ("pause", "human_input", "human-input", "suspend")
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,14 @@ def prepare(r: Request, settings: Settings, fetch_app: Callable[[str], Any] | No
 
 
 def stream(call: Call, invoke: Invoke) -> Generator[bytes, None, None]:
-    """The SSE body: the opening comment at once, then one frame per visible event."""
+    """The SSE body: the opening comment at once, then the frames, coalesced (see chat_skins/coalesce.py)."""
     yield OPENING
-    frames = Relay(call, invoke).frames()
+    yield from coalesce(encoded_frames(Relay(call, invoke).frames()))
+
+
+def encoded_frames(frames: Generator[dict[str, Any], None, None]) -> Generator[tuple[bytes, bool], None, None]:
+    """Each visible event as an SSE frame, the first answer frame marked urgent (it leaves at once)."""
+    waiting_for_answer = True
     try:
         for event in frames:
             try:
@@ -89,9 +99,11 @@ def stream(call: Call, invoke: Invoke) -> Generator[bytes, None, None]:
             except Exception as exc:
                 # Only a bug can get here (the relay emits plain JSON); still no traceback for the visitor.
                 logger.error("talk: a frame could not be encoded (%s)", type(exc).__name__)
-                yield frame({"event": "error", **TalkError.of("internal_server_error").body()})
+                yield frame({"event": "error", **TalkError.of("internal_server_error").body()}), True
                 return
-            yield data
+            urgent = waiting_for_answer and event["event"] in ANSWER_FRAME_EVENTS
+            waiting_for_answer = waiting_for_answer and not urgent
+            yield data, urgent
     finally:
         frames.close()
 
@@ -139,6 +151,9 @@ class Relay:
         self.answered = False
         self.frames_sent = 0
         self.outcome = "ok"
+        self.paused = False
+        self.workflow_open = False
+        self.started_at = time.monotonic()
         self._upstream: Iterator[Any] | None = None
 
     def frames(self) -> Generator[dict[str, Any], None, None]:
@@ -172,6 +187,7 @@ class Relay:
     def _start(self, conversation_id: str | None) -> Any:
         """Call the app and pull its first chunk (the lazy call happens here); returns it or _END."""
         self._close()
+        self.started_at = time.monotonic()
         upstream = self.invoke(**self._kwargs(conversation_id))
         self._upstream = iter([upstream]) if isinstance(upstream, Mapping) else iter(upstream)
         return self._next()
@@ -220,13 +236,12 @@ class Relay:
         yield from self._relay(chunk)
 
     def _stale(self, chunk: Any, failure: Exception | None) -> bool:
-        if failure is not None:
-            logger.debug("talk: call failed before streaming: %s", failure)
-            return looks_stale(parse_failure(failure), failure)
-        if _is_error(chunk):
-            status = chunk.get("status")
-            return chunk.get("code") in ("invalid_param", "not_found", "conversation_not_exists") or status == 404
-        return False
+        # Only a failure raised before the stream starts can be a stale conversation; an `error`
+        # chunk is a failed run, and running the app again for it would double the cost.
+        if failure is None:
+            return False
+        logger.debug("talk: call failed before streaming: %s", failure)
+        return looks_stale(parse_failure(failure), failure)
 
     def _relay(self, chunk: Any) -> Generator[dict[str, Any], None, None]:
         vis = self.call.visibility
@@ -237,8 +252,14 @@ class Relay:
                 if event == "error":
                     logger.info("talk: the app sent error %.64r (status %.8r)", chunk.get("code"), chunk.get("status"))
                     logger.debug("talk: the app's error message: %r", chunk.get("message"))
-                    yield self._error(error_for_code(chunk.get("code"), chunk.get("status")))
+                    yield self._error(error_for_chunk(chunk))
                     return
+                if isinstance(event, str) and any(word in event.lower() for word in _PAUSE_WORDS):
+                    self.paused = True
+                elif event == "workflow_started":
+                    self.workflow_open = True
+                elif event == "workflow_finished":
+                    self.workflow_open = False
                 for out in reduce_event(chunk, vis):
                     if out["event"] in ("message", "agent_message", "message_replace", "message_file"):
                         self.answered = self.answered or bool(out.get("answer") or out["event"] == "message_file")
@@ -253,8 +274,11 @@ class Relay:
             except Exception as exc:
                 yield self._failed(exc, started=True)
                 return
-        # The stream ended without message_end or error.
-        yield self._error(TalkError.of("stream_broken" if self.answered else "empty_answer"))
+        # The stream ended without message_end or error: a chatflow waiting for a person, or a cut.
+        if self.paused or self.workflow_open:
+            yield self._error(TalkError.of("app_paused"))
+        else:
+            yield self._error(TalkError.of("stream_broken" if self.answered else "empty_answer"))
 
     def _remember(self, chunk: Mapping[str, Any]) -> None:
         for key in ("conversation_id", "message_id"):
@@ -267,7 +291,7 @@ class Relay:
         return event
 
     def _failed(self, exc: Exception, *, started: bool) -> dict[str, Any]:
-        err = error_for_exception(exc, started=started)
+        err = error_for_exception(exc, started=started, elapsed=time.monotonic() - self.started_at)
         logger.info("talk: the call failed (%s, %s)", err.code, type(exc).__name__)
         logger.debug("talk: the call failed: %s", exc)
         return self._error(err)

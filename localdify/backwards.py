@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import collections
 import logging
 import threading
 import time
@@ -15,6 +16,17 @@ from localdify.storage import Storage, StorageError
 
 log = logging.getLogger("localdify.backwards")
 
+# Dify cuts a chat-app stream this long after it STARTS (a total limit, not an idle one).
+CHAT_STREAM_CUT = 240.0
+# What the plugin then sees: the daemon's prefix around an HTTP client's total-timeout error.
+CHAT_STREAM_CUT_TEXT = (
+    "read app failed: context deadline exceeded (Client.Timeout or context cancellation while reading body)"
+)
+
+
+class _Cancelled(Exception):
+    """The session closed (the browser went away): the daemon cancels the call and says nothing more."""
+
 
 class BackwardsCalls:
     """One handler per `invoke` session message; runs in its own thread (the plugin process starts it)."""
@@ -25,18 +37,35 @@ class BackwardsCalls:
         chat: ChatService,
         storage: Storage,
         session_info: Callable[[str], dict[str, Any]],
+        chat_stream_cut: float = CHAT_STREAM_CUT,
     ) -> None:
         self.send = send
         self.chat = chat
         self.storage = storage
         self.session_info = session_info
+        self.chat_stream_cut = chat_stream_cut
         self.app_calls: list[dict[str, Any]] = []
+        # (session id, "in" | "out", what, session already closed?) for every backwards message.
+        self.traffic: collections.deque[tuple[str, str, str, bool]] = collections.deque(maxlen=50_000)
+        # Sessions whose chat stream was cancelled because the browser went away.
+        self.cancelled: list[str] = []
         self._lock = threading.Lock()
+
+    def _closed(self, session_id: str) -> bool:
+        return bool(self.session_info(session_id).get("closed"))
+
+    def _note(self, session_id: str, direction: str, what: str, closed: bool) -> None:
+        with self._lock:
+            self.traffic.append((session_id, direction, what, closed))
 
     # -- wire format -----------------------------------------------------
 
     def _reply(self, session_id: str, data: dict[str, Any]) -> None:
         info = self.session_info(session_id)
+        if info.get("closed"):
+            # A closed session is gone on the daemon's side: nothing reaches the plugin for it any more.
+            return
+        self._note(session_id, "out", str(data.get("event")), False)
         self.send(
             {
                 "session_id": session_id,
@@ -67,6 +96,13 @@ class BackwardsCalls:
         rid = str(data.get("backwards_request_id") or "")
         kind = data.get("type")
         request = data.get("request") or {}
+        closed = self._closed(session_id)
+        self._note(session_id, "in", str(kind), closed)
+        if closed:
+            # The plugin's call is never answered: the SDK gives up after 250 s without a chunk.
+            log.info("backwards %s call for a closed session: not answered", kind)
+            return
+        cancelled = False
         try:
             if kind == "app":
                 self._app(session_id, rid, request)
@@ -76,13 +112,19 @@ class BackwardsCalls:
                 self._response(session_id, rid, self._storage(request))
             else:
                 self._error(session_id, rid, f"unsupported backwards invocation: {kind}")
+        except _Cancelled:
+            cancelled = True
+            with self._lock:
+                self.cancelled.append(session_id)
+            log.info("chat call of session %s cancelled: the browser went away", session_id)
         except (BackendFailure, StorageError) as exc:
             self._safe(self._error, session_id, rid, str(exc))
         except Exception as exc:
             log.exception("backwards call %s failed", kind)
             self._safe(self._error, session_id, rid, f"internal error: {exc}")
         finally:
-            self._safe(self._end, session_id, rid)
+            if not cancelled:
+                self._safe(self._end, session_id, rid)
 
     @staticmethod
     def _safe(fn: Callable, *args: Any) -> None:
@@ -115,14 +157,23 @@ class BackwardsCalls:
         if call["response_mode"] == "blocking":
             self._response(session_id, rid, self.chat.blocking(turn))
             return
-        for kind, value in self.chat.steps(turn):
-            if kind == "pause":
-                if value > 0:
-                    time.sleep(value)
-            elif kind == "chunk":
-                self._response(session_id, rid, value)
-            elif kind == "fail":
-                raise BackendFailure(value)
+        cut_at = time.monotonic() + self.chat_stream_cut
+        steps = self.chat.steps(turn)
+        try:
+            for kind, value in steps:
+                if self._closed(session_id):
+                    raise _Cancelled
+                if kind == "pause":
+                    if value > 0:
+                        time.sleep(max(0.0, min(value, cut_at - time.monotonic())))
+                elif kind == "chunk":
+                    self._response(session_id, rid, value)
+                elif kind == "fail":
+                    raise BackendFailure(value)
+                if time.monotonic() >= cut_at:
+                    raise BackendFailure(CHAT_STREAM_CUT_TEXT)
+        finally:
+            steps.close()
 
     def _storage(self, request: dict[str, Any]) -> dict[str, Any]:
         opt = request.get("opt")

@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from localdify.apps import STALE_CONVERSATION, Backend, BackendFailure, Turn, make_backend
-from localdify.apps.base import Step, collapse
+from localdify.apps.base import Step, collapse, wrapped_invalid_param
 from localdify.apps.demo import DemoBackend
 
-APP_NOT_FOUND = "app not found"
+# The daemon's texts: a chat call to an unknown app comes wrapped like any refused call;
+# fetch_app for one fails with the daemon's own message.
+APP_NOT_FOUND = wrapped_invalid_param("app not found")
+FETCH_APP_NOT_FOUND = "fetch app failed: data is nil"
+MISSING_QUERY = wrapped_invalid_param("missing query")
 
 
 class ChatService:
@@ -21,7 +25,7 @@ class ChatService:
 
     def __init__(self, apps: dict[str, dict[str, Any]], plugin_dir: Path) -> None:
         self.backends: dict[str, Backend] = {
-            app_id: make_backend(app_id, opts, plugin_dir) for app_id, opts in apps.items()
+            app_id: make_backend(str(opts.get("name") or app_id), opts, plugin_dir) for app_id, opts in apps.items()
         }
         self._turns: dict[str, dict[str, int]] = {app_id: {} for app_id in apps}
         self._lock = threading.Lock()
@@ -33,7 +37,10 @@ class ChatService:
         return backend
 
     def parameters(self, app_id: str) -> dict[str, Any]:
-        return self.backend(app_id).parameters()
+        backend = self.backends.get(app_id)
+        if backend is None:
+            raise BackendFailure(FETCH_APP_NOT_FOUND)
+        return backend.parameters()
 
     def knows(self, app_id: str, conversation_id: str) -> bool:
         with self._lock:
@@ -47,6 +54,8 @@ class ChatService:
     def begin(self, app_id: str, query: str, inputs: dict, conversation_id: str | None, user: str | None) -> Turn:
         """Check the call like Dify does before streaming; returns the turn with its ids."""
         backend = self.backend(app_id)
+        if not query.strip():
+            raise BackendFailure(MISSING_QUERY)
         with self._lock:
             book = self._turns[app_id]
             if conversation_id:

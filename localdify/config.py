@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ HOOK_ID = re.compile(r"^[a-z0-9]{16}$")
 BACKENDS = ("demo", "replay", "dify")
 DEFAULT_APPS = {"demo-chat": {"backend": "demo"}}
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_APP_NS = uuid.UUID("0b6f3d52-7c1e-4a8d-9f25-6e4a1c3b7d90")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class ConfigError(ValueError):
@@ -46,6 +49,13 @@ def derive_hook_id(name: str) -> str:
         n, rem = divmod(n, 36)
         chars.append(_ALPHABET[rem])
     return "".join(chars)
+
+
+def app_uuid(name: str) -> str:
+    """Dify's app ids are UUIDs: a config's app name becomes a stable one (a UUID stays as written)."""
+    if _UUID.match(name):
+        return name.lower()
+    return str(uuid.uuid5(_APP_NS, name))
 
 
 def read_config(source: dict | str | Path) -> dict[str, Any]:
@@ -85,7 +95,10 @@ def parse_config(source: dict | str | Path, spec: PluginSpec) -> HostConfig:
     raw_apps = data.get("apps") or copy.deepcopy(DEFAULT_APPS)
     if not isinstance(raw_apps, dict):
         raise ConfigError("apps: must be a mapping of app id to app options")
-    apps = {str(k): _check_app(str(k), v) for k, v in raw_apps.items()}
+    # Keyed by UUID, as Dify's app ids are; each keeps its name from the config for messages.
+    apps = {app_uuid(str(k)): {**_check_app(str(k), v), "name": str(k)} for k, v in raw_apps.items()}
+    if len(apps) != len(raw_apps):
+        raise ConfigError("apps: two apps map to the same id")
 
     raw_endpoints = data.get("endpoints")
     if not raw_endpoints:
@@ -141,8 +154,11 @@ def _check_value(name: str, kind: str, value: Any, field_def: dict, apps: dict, 
     elif kind == "app-selector":
         if not isinstance(value, dict) or not isinstance(value.get("app_id"), str) or not value["app_id"]:
             raise ConfigError(f"{label}: must be a mapping with a string app_id, e.g. {{app_id: demo-chat}}")
-        if value["app_id"] not in apps:
-            raise ConfigError(f"{label}.app_id: {value['app_id']!r} is not an app in 'apps' ({', '.join(apps)})")
+        if app_uuid(value["app_id"]) not in apps:
+            names = ", ".join(app["name"] for app in apps.values())
+            raise ConfigError(f"{label}.app_id: {value['app_id']!r} is not an app in 'apps' ({names})")
+        # Dify hands the plugin the app's UUID; the config may name the app instead.
+        value = {**value, "app_id": app_uuid(value["app_id"])}
         if not isinstance(value.get("inputs", {}), dict):
             raise ConfigError(f"{label}.inputs: must be a mapping")
         if not isinstance(value.get("files", []), list):

@@ -18,14 +18,25 @@ from werkzeug.wsgi import get_input_stream
 
 if TYPE_CHECKING:
     from localdify.host import Host
+    from localdify.relay_queue import RelayQueue
 
 log = logging.getLogger("localdify.front")
 
 BODY_LIMIT = 10 * 1024 * 1024  # the daemon silently truncates request bodies here
 REQUEST_TIMEOUT = 600.0  # the daemon's limit for a whole endpoint request
-# The daemon strips these so the plugin never sees the client's IP.
-DROPPED_REQUEST_HEADERS = {"x-forwarded-for", "x-real-ip", "x-forwarded"}
-DROPPED_REQUEST_PREFIX = "x-original-"
+# Exactly the headers the daemon strips (so the plugin never sees the client's IP); all others pass.
+DROPPED_REQUEST_HEADERS = {
+    "x-forwarded-for",
+    "x-real-ip",
+    "x-forwarded",
+    "x-original-forwarded-for",
+    "x-original-url",
+    "x-original-host",
+}
+# Set by Dify (nginx and the daemon) whatever the client sent.
+PLATFORM_HEADERS = {"dify-hook-id", "dify-hook-url"}
+# The daemon's router knows these methods only; anything else (PATCH) is a 404 like an unknown path.
+ROUTED_METHODS = {"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS"}
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
@@ -66,12 +77,28 @@ def _request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
         else:
             continue
         lower = name.lower()
-        if lower in DROPPED_REQUEST_HEADERS or lower.startswith(DROPPED_REQUEST_PREFIX):
+        if lower in DROPPED_REQUEST_HEADERS or lower in PLATFORM_HEADERS or lower == "host":
             continue
         if lower in HOP_BY_HOP or lower == "content-length" or not value:
             continue
         headers.append((name, value))
     return headers
+
+
+def host_without_port(value: str) -> str:
+    """`Host` as Dify's nginx sends it (`$host`): the name without the port."""
+    if value.startswith("["):
+        return value.split("]", 1)[0] + "]"
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def _original_uri(environ: dict[str, Any]) -> str:
+    """The request target as the browser sent it (nginx's `$request_uri`), prefix and raw query included."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw:
+        return raw
+    query = environ.get("QUERY_STRING", "")
+    return quote(environ.get("PATH_INFO", "/"), safe="/%:@!$&'()*+,;=~") + (f"?{query}" if query else "")
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
@@ -128,16 +155,19 @@ class Front:
 
     def _forward(self, environ, start_response, endpoint, path: str):
         method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ROUTED_METHODS:
+            body = b"404 page not found"
+            start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
         query = sorted_query(environ.get("QUERY_STRING", ""))
         target = path + (f"?{query}" if query else "")
         body = _read_body(environ)
         headers = _request_headers(environ)
-        host_header = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-        if not any(n.lower() == "host" for n, _ in headers):
-            headers.insert(0, ("Host", host_header))
+        host_header = host_without_port(environ.get("HTTP_HOST") or str(environ.get("SERVER_NAME")))
+        headers.insert(0, ("Host", host_header))
         scheme = environ.get("wsgi.url_scheme", "http")
         headers.append(("Dify-Hook-Id", endpoint.hook_id))
-        headers.append(("Dify-Hook-Url", f"{scheme}://{host_header}/e/{endpoint.hook_id}{target}"))
+        headers.append(("Dify-Hook-Url", f"{scheme}://{host_header}{_original_uri(environ)}"))
         if body or environ.get("CONTENT_LENGTH"):
             headers.append(("Content-Length", str(len(body))))
         head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
@@ -170,7 +200,7 @@ class Front:
             return _json_response(start_response, 502, "plugin_unavailable", "The plugin is not running.")
         return self._relay(session_id, q, start_response, endpoint.hook_id, path)
 
-    def _relay(self, session_id: str, q: queue.Queue, start_response, hook_id: str, path: str) -> Iterator[bytes]:
+    def _relay(self, session_id: str, q: RelayQueue, start_response, hook_id: str, path: str) -> Iterator[bytes]:
         """Status and headers go out with the first body chunk; each chunk is flushed as it arrives."""
         deadline = time.monotonic() + REQUEST_TIMEOUT
         started = False
@@ -203,6 +233,8 @@ class Front:
                         yield from _json_response(
                             start_response, 504, "plugin_timeout", "The plugin did not answer in time."
                         )
+                        return
+                    yield b"killed by timeout"
                     return
                 kind = msg.get("type")
                 data = msg.get("data") or {}
@@ -225,7 +257,9 @@ class Front:
                         # Never show the plugin's traceback to a browser.
                         yield from _json_response(start_response, 500, "plugin_error", "The plugin failed.")
                         return
-                    return  # mid-stream: just end the body
+                    # Mid-stream the daemon appends its error text, traceback included, to the body.
+                    yield json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")
+                    return
             if not started:
                 if status is None:
                     yield from _json_response(start_response, 500, "plugin_error", "The plugin failed.")
@@ -234,3 +268,4 @@ class Front:
                 yield b""
         finally:
             self.host.close_session(session_id)
+            self.host.record_response(session_id, hook_id, path, q)

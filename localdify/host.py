@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import collections
 import logging
-import queue
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -15,12 +15,13 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from localdify.backwards import BackwardsCalls
+from localdify.backwards import CHAT_STREAM_CUT, BackwardsCalls
 from localdify.chat import ChatService
 from localdify.config import EndpointInstance, HostConfig, parse_config
 from localdify.front import Front
 from localdify.plugin_process import HEARTBEAT_TIMEOUT, PluginProcess
 from localdify.plugin_spec import PluginSpec, load_plugin_spec
+from localdify.relay_queue import CAPACITY, RelayQueue
 from localdify.storage import Storage
 
 log = logging.getLogger("localdify")
@@ -42,7 +43,13 @@ class Host:
         storage_path: str | Path | None = None,
         heartbeat_timeout: float = HEARTBEAT_TIMEOUT,
         default_storage_path: str | Path | None = None,
+        chat_stream_cut: float = CHAT_STREAM_CUT,
+        relay_capacity: int = CAPACITY,
+        send_buffer: int | None = None,
     ) -> None:
+        """`chat_stream_cut`: seconds after which a chat stream is cut (Dify: 240); `relay_capacity`: body
+        chunks the per-response queue holds before it drops (the daemon: 128); `send_buffer`: SO_SNDBUF of
+        the browser-facing sockets, small in tests that stall a client (default: the system's)."""
         self.plugin_dir = Path(plugin_dir).resolve()
         self.spec: PluginSpec = load_plugin_spec(self.plugin_dir)
         self.config: HostConfig = parse_config(config, self.spec)
@@ -51,6 +58,9 @@ class Host:
         self.app_calls: list[dict[str, Any]] = []
         self.plugin_errors: list[dict[str, Any]] = []
         self.logs: collections.deque[tuple[str, str]] = collections.deque(maxlen=2000)
+        # One entry per finished response: body chunks the plugin sent and how many the queue dropped.
+        self.responses: collections.deque[dict[str, Any]] = collections.deque(maxlen=2000)
+        self.send_buffer = send_buffer
         self._endpoints = {ep.hook_id: ep for ep in self.config.endpoints}
         # Kept after a request ends: the plugin may still make backwards calls for it.
         self._sessions: collections.OrderedDict[str, dict[str, Any]] = collections.OrderedDict()
@@ -64,9 +74,15 @@ class Host:
         self.storage = Storage(path, self.spec.storage_size)
         self.chat = ChatService(self.config.apps, self.plugin_dir)
         self.plugin = PluginProcess(
-            self.plugin_dir, on_invoke=self._on_invoke, on_log=self._on_log, heartbeat_timeout=heartbeat_timeout
+            self.plugin_dir,
+            on_invoke=self._on_invoke,
+            on_log=self._on_log,
+            heartbeat_timeout=heartbeat_timeout,
+            relay_capacity=relay_capacity,
         )
-        self.backwards = BackwardsCalls(self.plugin.send, self.chat, self.storage, self.session_info)
+        self.backwards = BackwardsCalls(
+            self.plugin.send, self.chat, self.storage, self.session_info, chat_stream_cut=chat_stream_cut
+        )
         # Tests read host.app_calls; it is the dispatcher's list.
         self.app_calls = self.backwards.app_calls
         self._server: BaseWSGIServer | None = None
@@ -79,6 +95,9 @@ class Host:
         self.plugin.start()
         self._server = make_server(self.bind_host, self.bind_port, Front(self), threaded=True)
         self._server.daemon_threads = True
+        if self.send_buffer:
+            # Accepted sockets inherit it: a stalled client then backs up into the relay queue quickly.
+            self._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer)
         self._thread = threading.Thread(target=self._server.serve_forever, name="localdify-http", daemon=True)
         self._thread.start()
         log.info("local Dify host ready at %s in %.2f s", self.base_url, time.monotonic() - started)
@@ -140,7 +159,7 @@ class Host:
         """A stable UUID per endpoint instance (Dify's endpoint ids are UUIDs)."""
         return str(uuid.uuid5(_ENDPOINT_NS, hook_id))
 
-    def open_session(self, session_id: str, endpoint: EndpointInstance) -> queue.Queue:
+    def open_session(self, session_id: str, endpoint: EndpointInstance) -> RelayQueue:
         with self._lock:
             self._sessions[session_id] = {
                 "hook_id": endpoint.hook_id,
@@ -151,11 +170,35 @@ class Host:
         return self.plugin.open_session(session_id)
 
     def close_session(self, session_id: str) -> None:
+        """The response is over (finished, or the browser went away): the daemon forgets the session,
+        so the plugin's in-flight backwards calls of it are cancelled and new ones go unanswered."""
+        with self._lock:
+            info = self._sessions.get(session_id)
+            if info is not None:
+                info["closed"] = True
         self.plugin.close_session(session_id)
+
+    def session_closed(self, session_id: str) -> bool:
+        with self._lock:
+            return bool((self._sessions.get(session_id) or {}).get("closed"))
 
     def session_info(self, session_id: str) -> dict[str, Any]:
         with self._lock:
             return dict(self._sessions.get(session_id) or {})
+
+    def record_response(self, session_id: str, hook_id: str, path: str, q: RelayQueue) -> None:
+        entry = {
+            "session_id": session_id,
+            "hook": hook_id,
+            "path": path,
+            "chunks": q.chunks,
+            "dropped": q.dropped,
+            "peak": q.peak,
+        }
+        with self._lock:
+            self.responses.append(entry)
+        if q.dropped:
+            log.warning("%s %s: the relay queue dropped %d of %d chunks", hook_id, path, q.dropped, q.chunks)
 
     # -- callbacks from the plugin process -------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
 import subprocess
 import sys
 import threading
@@ -13,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from localdify.relay_queue import CAPACITY, RelayQueue
 
 log = logging.getLogger("localdify.plugin")
 
@@ -41,8 +42,10 @@ class PluginProcess:
         on_log: Callable[[str, str], None] | None = None,
         python: str | None = None,
         heartbeat_timeout: float = HEARTBEAT_TIMEOUT,
+        relay_capacity: int = CAPACITY,
     ) -> None:
         self.plugin_dir = Path(plugin_dir)
+        self.relay_capacity = relay_capacity
         self.on_invoke = on_invoke
         self.on_log = on_log or (lambda level, message: None)
         self.python = python or sys.executable
@@ -51,7 +54,7 @@ class PluginProcess:
         self._proc: subprocess.Popen | None = None
         self._write_lock = threading.Lock()
         self._state_lock = threading.RLock()
-        self._sessions: dict[str, queue.Queue] = {}
+        self._sessions: dict[str, RelayQueue] = {}
         self._session_proc: dict[str, subprocess.Popen] = {}
         self._ready = threading.Event()
         self._last_beat = 0.0
@@ -156,8 +159,8 @@ class PluginProcess:
 
     # -- sessions --------------------------------------------------------
 
-    def open_session(self, session_id: str) -> queue.Queue:
-        q: queue.Queue = queue.Queue()
+    def open_session(self, session_id: str) -> RelayQueue:
+        q = RelayQueue(self.relay_capacity)
         with self._state_lock:
             self._sessions[session_id] = q
         return q

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from localdify.config import app_uuid
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROBE_DIR = REPO_ROOT / "tests" / "plugins" / "probe"
 
@@ -17,6 +19,9 @@ PROBE_HOOK = "probe00000000001"  # the test-only probe plugin (tests/plugins/pro
 DEMO_APP = "demo-chat"
 REPLAY_APP = "replay-chat"
 EMPTY_APP = "demo-empty"
+# What the plugin and the backwards calls see: Dify's app ids are UUIDs.
+DEMO_APP_ID = app_uuid(DEMO_APP)
+REPLAY_APP_ID = app_uuid(REPLAY_APP)
 
 # Tests want answers quickly but still streamed in many deltas.
 FAST = 50

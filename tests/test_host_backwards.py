@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from localdify.apps import STALE_CONVERSATION
-from tests.hooks import DEMO_APP, PROBE_HOOK, REPLAY_APP
+from tests.hooks import DEMO_APP_ID, PROBE_HOOK, REPLAY_APP_ID
 from tests.host_client import request
 
 
@@ -86,7 +86,7 @@ def test_demo_chat_streams_and_is_recorded(probe_host):
     assert len(conversation_ids) == 1 and len(message_ids) == 1
     call = probe_host.app_calls[-1]
     assert call == {
-        "app_id": DEMO_APP,
+        "app_id": DEMO_APP_ID,
         "query": "How do lighthouses work?",
         "inputs": {},
         "response_mode": "streaming",
@@ -178,7 +178,7 @@ def test_blocking_error_chunk_becomes_an_exception(probe_host):
 def test_unknown_app_fails(probe_host):
     reply = request(probe_host.url(PROBE_HOOK, "/fetch?app_id=nope"))
     assert reply.status == 502
-    assert reply.json() == {"exception": "app not found"}
+    assert reply.json() == {"exception": "fetch app failed: data is nil"}
 
 
 def test_unknown_backwards_call_type_is_an_error(probe_host):
@@ -190,16 +190,18 @@ def test_unknown_backwards_call_type_is_an_error(probe_host):
 def test_fetch_app_returns_the_parameters(probe_host):
     reply = request(probe_host.url(PROBE_HOOK, "/fetch"))
     assert reply.status == 200
-    data = reply.json()["data"]
+    # The daemon unwraps Dify's {"data": ...}: the plugin gets the parameters object itself.
+    data = reply.json()
+    assert "data" not in data
     assert data["opening_statement"].startswith("Hello!")
     assert len(data["suggested_questions"]) == 3
     assert data["user_input_form"][0]["text-input"]["variable"] == "name"
 
 
 def test_fetch_app_of_replay_app_reads_the_fixture(probe_host):
-    reply = request(probe_host.url(PROBE_HOOK, f"/fetch?app_id={REPLAY_APP}"))
+    reply = request(probe_host.url(PROBE_HOOK, f"/fetch?app_id={REPLAY_APP_ID}"))
     assert reply.status == 200
-    assert reply.json()["data"]["opening_statement"].startswith("Hi! I'm your returns assistant")
+    assert reply.json()["opening_statement"].startswith("Hi! I'm your returns assistant")
 
 
 def test_inputs_reach_the_app(probe_host):

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from localdify.config import ConfigError, derive_hook_id, parse_config, validate_settings
+from localdify.config import ConfigError, app_uuid, derive_hook_id, parse_config, validate_settings
 from localdify.plugin_spec import PluginSpec, load_plugin_spec
 from tests.hooks import HOST_CONFIG, PROBE_DIR, REPO_ROOT
 
-APPS = {"demo-chat": {"backend": "demo"}}
+APPS = {app_uuid("demo-chat"): {"backend": "demo", "name": "demo-chat"}}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def test_probe_spec():
 
 def test_defaults_are_filled_like_dify(spec):
     settings = validate_settings({"app": {"app_id": "demo-chat"}}, spec, APPS)
-    assert settings["app"] == {"app_id": "demo-chat", "inputs": {}, "files": []}
+    # The config names the app; the plugin gets its UUID, as from Dify.
+    assert settings["app"] == {"app_id": app_uuid("demo-chat"), "inputs": {}, "files": []}
     for field in spec.settings:
         if field.get("default") is not None:
             assert settings[field["name"]] == field["default"]
@@ -125,8 +126,9 @@ def test_unknown_backend(spec):
 
 def test_empty_config_gives_one_demo_endpoint(spec):
     cfg = parse_config({}, spec)
-    assert list(cfg.apps) == ["demo-chat"]
-    assert cfg.endpoints[0].settings["app"]["app_id"] == "demo-chat"
+    assert list(cfg.apps) == [app_uuid("demo-chat")]
+    assert cfg.apps[app_uuid("demo-chat")]["name"] == "demo-chat"
+    assert cfg.endpoints[0].settings["app"]["app_id"] == app_uuid("demo-chat")
 
 
 def test_example_config_is_valid(spec):

@@ -91,7 +91,8 @@ def test_blocking_and_parameters(fake_dify):
     b = backend(fake_dify)
     assert b.blocking(Turn("real", "hi", {}, None))["answer"] == "Hello"
     assert FakeDify.received[-1]["user"] == "localdify"
-    assert b.parameters() == {"data": {"opening_statement": "from fake dify"}}
+    # Bare, as the daemon hands it to the plugin.
+    assert b.parameters() == {"opening_statement": "from fake dify"}
 
 
 def test_http_errors_use_difys_text(fake_dify):

@@ -39,7 +39,10 @@ def test_headers_are_sent_only_with_the_first_body_chunk(probe_host):
 
 
 def test_prefix_is_stripped_and_hook_headers_are_added(probe_host):
-    reply = request(probe_host.url(PROBE_HOOK, "/echo?zeta=1&alpha=x%20y&alpha=2"))
+    reply = request(
+        probe_host.url(PROBE_HOOK, "/echo?zeta=1&alpha=x%20y&alpha=2"),
+        headers={"Dify-Hook-Url": "https://evil.example/", "Dify-Hook-Id": "forged0000000000"},
+    )
     assert reply.status == 200
     seen = reply.json()
     assert seen["path"] == "/echo"
@@ -47,9 +50,16 @@ def test_prefix_is_stripped_and_hook_headers_are_added(probe_host):
     assert seen["query_string"] == "alpha=x+y&alpha=2&zeta=1"
     headers = dict(seen["headers"])
     assert headers["Dify-Hook-Id"] == PROBE_HOOK
-    port = probe_host.port
-    assert headers["Dify-Hook-Url"] == f"http://127.0.0.1:{port}/e/{PROBE_HOOK}/echo?alpha=x+y&alpha=2&zeta=1"
-    assert headers["Host"] == f"127.0.0.1:{port}"
+    # As Dify's nginx builds it: scheme, $host (no port) and the original request URI, query untouched.
+    assert headers["Dify-Hook-Url"] == f"http://127.0.0.1/e/{PROBE_HOOK}/echo?zeta=1&alpha=x%20y&alpha=2"
+    assert headers["Host"] == "127.0.0.1"
+    assert [k for k, _ in seen["headers"]].count("Dify-Hook-Url") == 1
+
+
+def test_patch_is_a_404_like_the_daemons_router(probe_host):
+    reply = request(probe_host.url(PROBE_HOOK, "/echo"), method="PATCH", body=b"{}")
+    assert reply.status == 404
+    assert reply.body == b"404 page not found"
 
 
 def test_hook_root_without_slash_maps_to_root_path(probe_host):
@@ -65,15 +75,23 @@ def test_client_ip_headers_are_removed(probe_host):
         "X-Real-IP": "203.0.113.7",
         "X-Forwarded": "for=203.0.113.7",
         "X-Original-Forwarded-For": "203.0.113.7",
+        "X-Original-Url": "/x",
+        "X-Original-Host": "evil.example",
+        "X-Original-Method": "GET",
         "X-Forwarded-Proto": "https",
+        "X-Forwarded-Port": "443",
         "Accept-Language": "ja-JP",
         "Cookie": "a=1",
     }
     reply = request(probe_host.url(PROBE_HOOK, "/echo"), headers=sent)
     assert reply.status == 200
     names = {k.lower(): v for k, v in reply.json()["headers"]}
-    for dropped in ("x-forwarded-for", "x-real-ip", "x-forwarded", "x-original-forwarded-for"):
-        assert dropped not in names
+    dropped = ("x-forwarded-for", "x-real-ip", "x-forwarded", "x-original-forwarded-for", "x-original-url")
+    for name in (*dropped, "x-original-host"):
+        assert name not in names
+    # Only those six: the daemon passes every other header on.
+    assert names["x-original-method"] == "GET"
+    assert names["x-forwarded-port"] == "443"
     assert names["x-forwarded-proto"] == "https"
     assert names["accept-language"] == "ja-JP"
     assert names["cookie"] == "a=1"
@@ -124,11 +142,15 @@ def test_generator_failing_before_first_chunk_gives_json_500_and_is_recorded(pro
     assert "Traceback" in errors[0]["traceback"]
 
 
-def test_generator_failing_mid_stream_just_ends_the_body(probe_host):
+def test_generator_failing_mid_stream_appends_the_daemons_error_text(probe_host):
     before = len(probe_host.plugin_errors)
     reply = request(probe_host.url(PROBE_HOOK, "/boom-mid"))
     assert reply.status == 200
-    assert reply.body == b"partial answer\n"
+    # Like the daemon: the error, traceback included, lands in the body a browser reads.
+    assert reply.body.startswith(b"partial answer\n")
+    tail = json.loads(reply.body[len(b"partial answer\n") :])
+    assert tail["error_type"] == "RuntimeError"
+    assert "Traceback" in tail["args"]["traceback"]
     assert [e["error_type"] for e in probe_host.plugin_errors[before:]] == ["RuntimeError"]
 
 

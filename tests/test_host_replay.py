@@ -6,7 +6,7 @@ import json
 
 from localdify.apps import STALE_CONVERSATION
 from localdify.apps.replay import shared_dir
-from tests.hooks import PROBE_HOOK, REPLAY_APP, REPO_ROOT
+from tests.hooks import PROBE_HOOK, REPLAY_APP_ID, REPO_ROOT
 from tests.host_client import request
 
 FIXTURES = shared_dir(REPO_ROOT) / "fixtures" / "dify-streams"
@@ -19,7 +19,7 @@ def fixture_chunks(name: str) -> list[dict]:
 
 def talk(host, query, **body):
     reply = request(
-        host.url(PROBE_HOOK, "/passthrough"), method="POST", body={"app_id": REPLAY_APP, "query": query, **body}
+        host.url(PROBE_HOOK, "/passthrough"), method="POST", body={"app_id": REPLAY_APP_ID, "query": query, **body}
     )
     assert reply.status == 200
     return reply.sse()

@@ -25,7 +25,8 @@ def test_defaults():
     ("value", "app_id", "inputs"),
     [
         ({"app_id": UUID, "inputs": {"a": 1}, "files": []}, UUID, {"a": 1}),
-        ({"app_id": "demo-chat"}, "demo-chat", {}),
+        # Only UUIDs: a slug is a misconfiguration, never sent to Dify.
+        ({"app_id": "demo-chat"}, None, {}),
         (UUID, UUID, {}),
         ({"app_id": 5}, None, {}),
         ({"app_id": ["demo-chat"]}, None, {}),

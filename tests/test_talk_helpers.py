@@ -11,6 +11,8 @@ from typing import Any
 from werkzeug import Request, Response
 from werkzeug.test import EnvironBuilder
 
+from localdify.apps.replay import load_parameters
+
 SHARED = Path(os.environ.get("CHAT_SKINS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 STREAMS = SHARED / "fixtures" / "dify-streams"
 PARAMS = SHARED / "fixtures" / "app-parameters"
@@ -54,7 +56,8 @@ def chunks_of(name: str) -> list[dict[str, Any]]:
 
 
 def load_params(name: str) -> dict[str, Any]:
-    return json.loads((PARAMS / f"{name}.json").read_text(encoding="utf-8"))
+    """A shared parameters fixture as `fetch_app` returns it: the bare object (the daemon unwraps `data`)."""
+    return load_parameters(PARAMS / f"{name}.json")
 
 
 class FakeApp:

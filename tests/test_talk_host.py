@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_HOOK, REPLAY_APP, REPLAY_HOOK
+from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_HOOK, REPLAY_APP_ID, REPLAY_HOOK
 from tests.host_client import request
 from tests.test_talk_helpers import (
     FIXTURES,
@@ -85,7 +85,7 @@ def test_fixture_through_the_sdk(clean, name):
         assert len(ids) == 1 and uuid.UUID(ids.pop())
     calls = host.app_calls[calls_before:]
     assert [(c["app_id"], c["query"], c["conversation_id"], c["inputs"]) for c in calls] == [
-        (REPLAY_APP, f"fixture:{name}", None, INPUTS)
+        (REPLAY_APP_ID, f"fixture:{name}", None, INPUTS)
     ]
 
 

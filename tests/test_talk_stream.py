@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from chat_skins.sse import OPENING
 from chat_skins.talk import handle_talk
 from tests.test_talk_helpers import (
+    APP_ID,
     CONVERSATION,
     FIXTURES,
     MESSAGE,
@@ -58,8 +60,9 @@ def test_every_fixture_streams_cleanly(name):
     assert response.headers["X-Accel-Buffering"] == "no"
     assert chunks[0] == OPENING
     assert comments == ["stream open"]
-    # One chunk per frame: nothing is buffered or merged.
-    assert len(chunks) == 1 + len(frames)
+    # Frames are coalesced into chunks, but every chunk holds whole frames only.
+    assert len(chunks) <= 1 + len(frames)
+    assert all(c.endswith(b"\n\n") and parse_sse([c]) for c in chunks)
     assert all(len(c) < 64 * 1024 for c in chunks)
     assert frames, "something must follow the opening comment"
     assert frames[-1]["event"] in ("message_end", "error")
@@ -220,15 +223,23 @@ def test_refusal_without_conversation_is_not_retried():
     assert [f["code"] for f in frames] == ["invalid_param"]
 
 
-def test_stale_error_chunk_before_streaming_is_retried():
-    refused = {
-        "chunk": {"event": "error", "code": "invalid_param", "status": 400, "message": "Conversation Not Exists."}
-    }
+def test_an_error_chunk_is_a_failed_run_never_a_stale_conversation():
+    # Dify resolves a conversation before streaming: an `error` chunk is the run failing, so one call only.
+    refused = {"chunk": {"event": "error", "code": "invalid_param", "status": 400, "message": ""}}
     app = FakeApp(steps=[[refused], [{"chunk": c} for c in chunks_of("chat-basic")]])
     old = "0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a"
     _, _, _, frames = talk(app, {"query": "hi", "conversation_id": old})
-    assert [c["conversation_id"] for c in app.calls] == [old, None]
-    assert frames[0]["event"] == "conversation_restarted"
+    assert [c["conversation_id"] for c in app.calls] == [old]
+    assert [f["event"] for f in frames] == ["error"]
+    assert frames[0]["code"] == "invalid_param"
+
+
+def test_an_error_chunk_mid_stream_makes_exactly_one_call():
+    app = FakeApp("error-midstream", "chat-basic")
+    _, _, _, frames = talk(app, {"query": "hi", "conversation_id": CONVERSATION})
+    assert len(app.calls) == 1
+    assert frames[-1]["event"] == "error"
+    assert not any(f["event"] == "conversation_restarted" for f in frames)
 
 
 def test_quota_error_with_conversation_is_not_retried():
@@ -341,6 +352,10 @@ def test_closing_the_stream_closes_upstream_and_yields_nothing_more():
     assert next(body) == OPENING
     next(body)
     body.close()
+    # The reader closes the upstream after the frame it is handling.
+    deadline = time.monotonic() + 10
+    while app.closed < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert app.closed == 1
     with pytest.raises(StopIteration):
         next(body)
@@ -355,11 +370,11 @@ def test_first_byte_comes_before_the_app_is_called():
 
 def test_the_call_carries_query_inputs_and_no_user():
     app = FakeApp("chat-basic")
-    settings = {"app": {"app_id": "demo-chat", "inputs": {"tone": "formal"}}}
+    settings = {"app": {"app_id": APP_ID, "inputs": {"tone": "formal"}}}
     talk(app, {"query": "  Where is my parcel?  ", "inputs": {"name": "Ann"}, "user": "evil"}, settings)
     assert app.calls == [
         {
-            "app_id": "demo-chat",
+            "app_id": APP_ID,
             "query": "Where is my parcel?",
             "inputs": {"name": "Ann", "tone": "formal"},
             "response_mode": "streaming",

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from chat_skins import app_params
-from chat_skins.errors import CATALOGUE, error_for_code, error_for_exception, looks_stale, parse_failure
+from chat_skins.errors import (
+    CATALOGUE,
+    error_for_chunk,
+    error_for_code,
+    error_for_exception,
+    looks_stale,
+    parse_failure,
+)
 from chat_skins.events import SNIPPET_CHARS, Visibility, citations, reduce_event
 from chat_skins.sse import frame
 from tests.test_talk_helpers import load_params
@@ -83,6 +90,54 @@ def test_error_for_exception(text, started, code):
 )
 def test_looks_stale(text, stale):
     assert looks_stale(parse_failure(Exception(text)), Exception(text)) is stale
+
+
+def _wrapped(message: str) -> str:
+    return PREFIX + json.dumps({"code": "invalid_param", "message": message, "status": 400}, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [
+        ("app not found", "app_unavailable"),
+        ("unexpected app type", "app_unavailable"),
+        ("user not found", "app_unavailable"),
+        ("missing query", "query_required"),
+        ("", "invalid_param"),
+    ],
+)
+def test_wrapped_invalid_param_is_mapped_by_its_message_first(message, code):
+    exc = Exception(_wrapped(message))
+    assert error_for_exception(exc, started=False).code == code
+    # Only the empty message is Dify refusing a conversation id.
+    assert looks_stale(parse_failure(exc), exc) is (message == "")
+    assert error_for_chunk({"event": "error", "code": "invalid_param", "status": 400, "message": message}).code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "elapsed", "code"),
+    [
+        (
+            "read app failed: context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+            3,
+            "answer_cut",
+        ),
+        ("read app failed: request failed: unexpected EOF", 239.5, "answer_cut"),
+        ("read app failed: request failed: unexpected EOF", 30, "stream_broken"),
+        ("invocation exited without response after 250 seconds", 250, "timeout"),
+    ],
+)
+def test_the_chat_stream_cut_has_its_own_code(text, elapsed, code):
+    assert error_for_exception(Exception(text), started=True, elapsed=elapsed).code == code
+
+
+def test_a_cancelled_or_cut_call_is_never_retried_as_stale():
+    for text in (
+        "invocation exited without response after 250 seconds",
+        "read app failed: context deadline exceeded",
+        "read app failed: conversation stream ended",
+    ):
+        assert not looks_stale(parse_failure(Exception(text)), Exception(text))
 
 
 def test_error_for_code_never_passes_unknown_codes():
@@ -175,7 +230,8 @@ class Clock:
 def test_app_params_cache_and_failures():
     app_params.clear_cache()
     calls = []
-    full = load_params("full")
+    # Dify's wrapped shape: the daemon unwraps it, but the plugin still accepts it.
+    full = {"data": load_params("full")}
 
     def fetch(app_id):
         calls.append(app_id)

@@ -16,6 +16,12 @@ STALE_CONVERSATION = (
 )
 
 
+def wrapped_invalid_param(message: str) -> str:
+    """How Dify refuses a call for a named reason (app not found, unexpected app type, user not found...)."""
+    body = json.dumps({"code": "invalid_param", "message": message, "status": 400}, separators=(",", ":"))
+    return http_failure(400, body)
+
+
 def http_failure(status: int, body: str) -> str:
     """Dify's text for a chat call refused before streaming."""
     return f"invoke app failed: request failed with status code: {status} and respond with: {body}"
@@ -47,7 +53,7 @@ class Backend:
     assigns_ids = True
 
     def parameters(self) -> dict[str, Any]:
-        """What fetch_app returns: {"data": parameters}."""
+        """What fetch_app returns: the bare parameters object (the daemon unwraps Dify's {"data": ...})."""
         raise NotImplementedError
 
     def stream(self, turn: Turn) -> Iterator[Step]:

@@ -6,7 +6,16 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from localdify.apps.base import STALE_CONVERSATION, Backend, Step, Turn, error_event, event, usage
+from localdify.apps.base import (
+    STALE_CONVERSATION,
+    Backend,
+    Step,
+    Turn,
+    error_event,
+    event,
+    usage,
+    wrapped_invalid_param,
+)
 
 COMMANDS = {
     "/help": "list these commands",
@@ -20,6 +29,10 @@ COMMANDS = {
     "/quota": "a `provider_quota_exceeded` error chunk before any text",
     "/stale": "in an existing conversation: forget it and fail like Dify does for a stale conversation id",
     "/broken": "partial text, then the stream breaks (`read app failed: ...`)",
+    "/pause": "a chatflow that stops at a human-input node: the stream ends without `message_end`",
+    "/unpublished": "a chatflow with no published workflow (`unexpected app type`, wrapped in `invalid_param`)",
+    "/nouser": "the end user is missing (`user not found`, wrapped in `invalid_param`)",
+    "/endless": "a very long answer at human pace: the host's 240 s chat-stream cut ends it",
 }
 
 CITATIONS = [
@@ -191,7 +204,7 @@ class DemoBackend(Backend):
         self.forget: set[str] = set()
 
     def parameters(self) -> dict[str, Any]:
-        return {"data": DEMO_PARAMETERS if self.parameters_kind == "full" else EMPTY_PARAMETERS}
+        return DEMO_PARAMETERS if self.parameters_kind == "full" else EMPTY_PARAMETERS
 
     def _pause(self, seconds: float) -> Step:
         return ("pause", 0.0 if self.speed <= 0 else seconds / self.speed)
@@ -395,3 +408,25 @@ class DemoBackend(Backend):
         yield from self._deltas(turn, "The first three steps are: open the shutters, clean the ")
         yield self._pause(0.4)
         yield ("fail", "read app failed: request failed: unexpected EOF")
+
+    def _cmd_pause(self, turn: Turn) -> Iterator[Step]:
+        run_id = turn.task_id
+        yield self._pause(0.1)
+        yield ("chunk", event(turn, "workflow_started", workflow_run_id=run_id, data={"id": run_id}))
+        yield from self._deltas(turn, "Your refund needs a manager's approval. ")
+        node = {"id": f"{run_id}-2", "node_id": "node-2", "node_type": "human-input", "title": "Manager approval"}
+        yield ("chunk", event(turn, "node_started", workflow_run_id=run_id, data=node))
+        # Newer Dify names this event differently across versions; the plugin must not depend on the name.
+        yield ("chunk", event(turn, "workflow_paused", workflow_run_id=run_id, data={"id": run_id, "reason": "human"}))
+
+    def _cmd_unpublished(self, turn: Turn) -> Iterator[Step]:
+        yield ("fail", wrapped_invalid_param("unexpected app type"))
+
+    def _cmd_nouser(self, turn: Turn) -> Iterator[Step]:
+        yield ("fail", wrapped_invalid_param("user not found"))
+
+    def _cmd_endless(self, turn: Turn) -> Iterator[Step]:
+        # Long enough at human pace to outlast the 240 s cut; finite so a fast replay still ends.
+        yield self._pause(0.1)
+        yield from self._deltas(turn, "The fog horn sounds again. " * 1000, gap=0.05, rng=random.Random(7))
+        yield self._end(turn)

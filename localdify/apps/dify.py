@@ -51,7 +51,9 @@ class DifyBackend(Backend):
 
     def parameters(self) -> dict[str, Any]:
         with self._open(self._request("GET", f"/parameters?user={self.user}")) as resp:
-            return {"data": json.loads(resp.read().decode("utf-8"))}
+            answer = json.loads(resp.read().decode("utf-8"))
+        # The daemon hands the plugin the object inside Dify's envelope when there is one.
+        return answer["data"] if isinstance(answer, dict) and isinstance(answer.get("data"), dict) else answer
 
     def _body(self, turn: Turn, mode: str) -> dict[str, Any]:
         return {

@@ -36,6 +36,12 @@ def load_steps(path: Path) -> list[dict[str, Any]]:
     return steps
 
 
+def load_parameters(path: Path) -> dict[str, Any]:
+    """A shared parameters fixture as the daemon hands it to the plugin: the object inside `data`."""
+    answer = json.loads(path.read_text(encoding="utf-8"))
+    return answer["data"] if isinstance(answer, dict) and isinstance(answer.get("data"), dict) else answer
+
+
 class ReplayBackend(Backend):
     """Options: fixture (default chat-basic), parameters (default full), speed (pause divisor, 0 = none)."""
 
@@ -53,7 +59,7 @@ class ReplayBackend(Backend):
 
     def parameters(self) -> dict[str, Any]:
         path = self.root / "app-parameters" / f"{self.parameters_name}.json"
-        return json.loads(path.read_text(encoding="utf-8"))
+        return load_parameters(path)
 
     def _steps(self, name: str) -> list[dict[str, Any]]:
         if name not in self._cache:

@@ -160,7 +160,16 @@ export function startApp(root, cfg) {
     return li;
   }
 
+  // After a stale conversation was restarted: a divider above the question that began the new one.
+  // It follows `restarted` on the stored answer, so it survives a reload.
+  function syncRestartDivider(li, m) {
+    if (!m.restarted || li.csDivider || !li.previousElementSibling) return;
+    li.csDivider = h("li", { class: "cs-divider", "data-cs-restarted": "", text: t("restartedDivider") });
+    li.previousElementSibling.before(li.csDivider);
+  }
+
   function renderBot(li, m, last) {
+    syncRestartDivider(li, m);
     const answer = $("[data-cs-answer]", li);
     if (li.csText !== m.text) {
       renderAnswer(answer, m.text);
@@ -408,7 +417,10 @@ export function startApp(root, cfg) {
     const q = conv.messages[index - 1];
     if (!q || q.role !== "user") return;
     conv.messages.splice(index);
-    for (const n of nodes.splice(index)) n.remove();
+    for (const n of nodes.splice(index)) {
+      if (n.csDivider) n.csDivider.remove();
+      n.remove();
+    }
     send(q.text, { again: true });
   }
 

@@ -72,6 +72,9 @@ const en = {
   "err.inputs": "Some form fields are missing or not valid. Please check them.",
   "err.unavailable": "The chat app is not available right now. Please try again later.",
   "err.generic": "Something went wrong. Please retry.",
+  "err.cut": "The answer took too long and was cut. What arrived so far is kept above.",
+  "err.paused": "The assistant paused for a step this page cannot show (for example an approval). Please try again later.",
+  restartedDivider: "Started a new conversation: the assistant no longer remembers the messages above.",
 };
 
 const zhHans = {
@@ -144,6 +147,9 @@ const zhHans = {
   "err.inputs": "部分表单字段缺失或无效，请检查。",
   "err.unavailable": "聊天应用暂时不可用，请稍后再试。",
   "err.generic": "出了点问题，请重试。",
+  "err.cut": "回答耗时过长，已被截断。已收到的部分保留在上方。",
+  "err.paused": "助手在等待一个本页面无法显示的步骤（例如人工审批），请稍后再试。",
+  restartedDivider: "已开始新的对话：助手不再记得上面的消息。",
 };
 
 const ja = {
@@ -216,6 +222,9 @@ const ja = {
   "err.inputs": "フォームの項目に未入力または無効なものがあります。確認してください。",
   "err.unavailable": "チャットアプリは現在利用できません。後でもう一度お試しください。",
   "err.generic": "問題が発生しました。再試行してください。",
+  "err.cut": "回答に時間がかかりすぎたため、途中で打ち切られました。受信済みの部分は上に残しています。",
+  "err.paused": "アシスタントはこのページでは表示できない手順（承認など）を待っています。後でもう一度お試しください。",
+  restartedDivider: "新しい会話を始めました。アシスタントは上のメッセージを覚えていません。",
 };
 
 const ko = {
@@ -288,6 +297,9 @@ const ko = {
   "err.inputs": "양식 항목 중 누락되었거나 올바르지 않은 것이 있습니다. 확인해 주세요.",
   "err.unavailable": "채팅 앱을 지금 사용할 수 없습니다. 나중에 다시 시도하세요.",
   "err.generic": "문제가 발생했습니다. 다시 시도하세요.",
+  "err.cut": "답변이 너무 오래 걸려 중간에 끊겼습니다. 지금까지 받은 내용은 위에 남겨 두었습니다.",
+  "err.paused": "어시스턴트가 이 페이지에서 보여 줄 수 없는 단계(예: 승인)를 기다리고 있습니다. 나중에 다시 시도하세요.",
+  restartedDivider: "새 대화를 시작했습니다. 어시스턴트는 위의 메시지를 더 이상 기억하지 않습니다.",
 };
 
 const ptBR = {
@@ -360,6 +372,9 @@ const ptBR = {
   "err.inputs": "Alguns campos do formulário estão faltando ou são inválidos. Confira-os.",
   "err.unavailable": "O app de chat não está disponível agora. Tente mais tarde.",
   "err.generic": "Algo deu errado. Tente de novo.",
+  "err.cut": "A resposta demorou demais e foi interrompida. O que chegou até agora continua acima.",
+  "err.paused": "O assistente parou à espera de uma etapa que esta página não consegue mostrar (por exemplo, uma aprovação). Tente de novo mais tarde.",
+  restartedDivider: "Nova conversa iniciada: o assistente não se lembra mais das mensagens acima.",
 };
 
 const es = {
@@ -432,6 +447,9 @@ const es = {
   "err.inputs": "Faltan campos del formulario o no son válidos. Revísalos.",
   "err.unavailable": "La app de chat no está disponible ahora. Inténtalo más tarde.",
   "err.generic": "Algo salió mal. Reintenta.",
+  "err.cut": "La respuesta tardó demasiado y se cortó. Lo recibido hasta ahora se mantiene arriba.",
+  "err.paused": "El asistente se detuvo a esperar un paso que esta página no puede mostrar (por ejemplo, una aprobación). Inténtalo más tarde.",
+  restartedDivider: "Se inició una conversación nueva: el asistente ya no recuerda los mensajes de arriba.",
 };
 
 export const MESSAGES = { en, "zh-Hans": zhHans, ja, ko, "pt-BR": ptBR, es };
@@ -460,6 +478,8 @@ export const ERROR_KEYS = {
   stream_broken: "err.broken",
   empty_answer: "err.model",
   timeout: "err.timeout",
+  answer_cut: "err.cut",
+  app_paused: "err.paused",
   // The client's own: fetch failed (offline, DNS, connection reset).
   network_error: "err.network",
 };

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_HOOK
+from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_APP, DEMO_HOOK, HOST_CONFIG
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def test_demo_failures_show_a_localized_error_with_retry(chat, command, code, te
     assert page.locator(".cs-msg-bot").count() == 1
 
 
-def test_stale_conversation_restarts_silently(chat):
+def test_stale_conversation_restarts_with_a_divider_that_survives_reload(chat):
     page = chat.open(DEMO_HOOK).page
     chat.send("hello")
     first_id = page.evaluate(f"() => JSON.parse(localStorage['chatskins:{DEMO_HOOK}:conversations'])[0].conversationId")
@@ -69,8 +70,44 @@ def test_stale_conversation_restarts_silently(chat):
         f"() => JSON.parse(localStorage['chatskins:{DEMO_HOOK}:conversations'])[0].conversationId"
     )
     assert second_id and second_id != first_id
+    # The transcript says the bot forgot what is above, right above the question that started over.
+    divider = page.locator("[data-cs-restarted]")
+    assert divider.count() == 1
+    assert divider.inner_text() == "Started a new conversation: the assistant no longer remembers the messages above."
+    assert divider.evaluate("d => d.nextElementSibling.textContent.includes('/stale')")
     chat.send("and then?")
     assert "message 2 in this conversation" in chat.answers()[-1]
+    page.reload()
+    page.wait_for_selector("html[data-ready]")
+    assert page.locator("[data-cs-restarted]").count() == 1
+    assert page.locator("[data-cs-restarted]").evaluate("d => d.nextElementSibling.textContent.includes('/stale')")
+
+
+def test_an_answer_cut_by_the_platform_keeps_the_partial_text(chat, make_host):
+    paced = copy.deepcopy(HOST_CONFIG)
+    paced["apps"][DEMO_APP]["speed"] = 1
+    chat.host = make_host(paced, chat_stream_cut=2.0)
+    page = chat.open(DEMO_HOOK, query="?lang=pt-BR").page
+    chat.send("/endless")
+    box = error_box(chat)
+    assert box.get_attribute("data-cs-code") == "answer_cut"
+    assert box.locator("[data-cs-error-text]").inner_text() == (
+        "A resposta demorou demais e foi interrompida. O que chegou até agora continua acima."
+    )
+    assert chat.answers()[-1].startswith("The fog horn")
+    page.reload()
+    page.wait_for_selector("html[data-ready]")
+    assert chat.answers()[-1].startswith("The fog horn")
+    assert error_box(chat).get_attribute("data-cs-code") == "answer_cut"
+
+
+def test_a_paused_chatflow_is_not_an_empty_answer(chat):
+    chat.open(DEMO_HOOK)
+    chat.send("/pause")
+    box = error_box(chat)
+    assert box.get_attribute("data-cs-code") == "app_paused"
+    assert "cannot show" in box.locator("[data-cs-error-text]").inner_text()
+    assert "approval" in chat.answers()[-1]
 
 
 def test_network_failure_is_shown_and_retry_recovers(chat):
