@@ -14,7 +14,7 @@ import yaml
 from localdify.plugin_spec import PluginSpec
 
 HOOK_ID = re.compile(r"^[a-z0-9]{16}$")
-BACKENDS = ("demo", "replay", "dify")
+BACKENDS = ("demo", "replay", "dify", "paced")
 DEFAULT_APPS = {"demo-chat": {"backend": "demo"}}
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
