@@ -15,7 +15,7 @@ import yaml
 from localdify.plugin_spec import PluginSpec
 
 HOOK_ID = re.compile(r"^[a-z0-9]{16}$")
-BACKENDS = ("demo", "replay", "dify")
+BACKENDS = ("demo", "replay", "dify", "paced")
 DEFAULT_APPS = {"demo-chat": {"backend": "demo"}}
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 _APP_NS = uuid.UUID("0b6f3d52-7c1e-4a8d-9f25-6e4a1c3b7d90")

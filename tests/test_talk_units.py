@@ -246,10 +246,12 @@ def test_app_params_cache_and_failures():
     assert app_params.get_app_params("a", fetch, clock=clock)["opening_statement"] != "changed by a caller"
     assert calls == ["a"]
     clock.now += app_params.TTL_SECONDS + 1
-    assert app_params.get_app_params("a", fetch, clock=clock) is None
+    # The refresh fails: the last good answer is still served (stale), and the failure is not cached.
+    assert app_params.get_app_params("a", fetch, clock=clock) == full["data"]
     assert calls == ["a", "a"]
     clock.now += app_params.FAILURE_TTL_SECONDS + 1
     assert app_params.get_app_params("a", fetch, clock=clock) == full["data"]
+    assert calls == ["a", "a", "a"]
     assert app_params.get_app_params("", fetch) is None and app_params.get_app_params("a", None) is None
     app_params.clear_cache()
 

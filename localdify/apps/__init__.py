@@ -1,4 +1,4 @@
-"""Chat-app backends: demo (offline bot), replay (recorded fixtures), dify (a real app)."""
+"""Chat-app backends: demo (offline bot), replay (recorded fixtures), paced (load tests), dify (a real app)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def make_backend(app_id: str, options: dict[str, Any], plugin_dir: Path) -> Back
         from localdify.apps.replay import ReplayBackend
 
         return ReplayBackend(options, plugin_dir)
+    if kind == "paced":
+        from localdify.apps.paced import PacedBackend
+
+        return PacedBackend(options)
     if kind == "dify":
         from localdify.apps.dify import DifyBackend
 
