@@ -38,8 +38,8 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
     start = threading.Barrier(CROWD)
 
     def visit(_: int):
-        start.wait(30)
-        return request(host.url(DEMO_HOOK, "/minimal"), timeout=60)
+        start.wait(120)
+        return request(host.url(DEMO_HOOK, "/minimal"), timeout=180)
 
     with ThreadPoolExecutor(CROWD) as pool:
         replies = list(pool.map(visit, range(CROWD)))

@@ -49,12 +49,12 @@ def test_proc_readings_of_this_process():
 def test_a_paced_stream_completes_through_both_plugins(make_host, plugin_dir, path):
     hook = "loadbenchtest001"
     host = make_host(config(hook, tokens=40, rate=400), plugin_dir=plugin_dir)
-    result = stream(host.url(hook, path), "hello", timeout=30)
+    result = stream(host.url(hook, path), "hello", timeout=120)
     assert result.status == 200, result.error
     assert result.complete(40), result
     assert result.first_answer is not None and result.first_answer <= result.seconds
     # A visitor who leaves early: the reader stops, the stream counts as incomplete.
-    cut = stream(host.url(hook, path), "hello", stop_after=1, timeout=30)
+    cut = stream(host.url(hook, path), "hello", stop_after=1, timeout=120)
     assert cut.status == 200 and not cut.complete(40)
 
 
