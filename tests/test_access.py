@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chat_skins import access
+from chat_skins import access, throttle
 from chat_skins.access import TOKEN_TTL_SECONDS, handle_unlock, issue_token, verify_token
 from chat_skins.talk import handle_talk
 from tests.test_talk_helpers import SETTINGS, FakeApp, body_chunks, make_request, parse_sse
@@ -14,6 +14,14 @@ from tests.test_talk_helpers import SETTINGS, FakeApp, body_chunks, make_request
 HOOK = "access0000000001"
 CODED = {**SETTINGS, "access_code": "sesame"}
 NOW = 1_800_000_000
+
+
+@pytest.fixture(autouse=True)
+def fresh_guards():
+    """Each test starts with no wrong codes remembered in this process."""
+    throttle.reset()
+    yield
+    throttle.reset()
 
 
 def unlock(body, settings=CODED, hook=HOOK, content_type="application/json", raw=None):
@@ -28,7 +36,7 @@ def test_right_code_gives_a_token_that_opens_talk():
     response, body, sleeps = unlock({"code": "sesame"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    assert set(body) == {"token", "expires_at"}
+    assert set(body) == {"token", "expires_at", "page"}
     assert sleeps == []
     app = FakeApp("chat-basic")
     talk = handle_talk(
@@ -101,12 +109,12 @@ def test_token_is_bound_to_the_hook():
     "mangle",
     [
         lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
-        lambda t: t.replace("v1.", "v2.", 1),
-        lambda t: "v1." + str(NOW + 10**8) + "." + t.rsplit(".", 1)[1],
+        lambda t: t.replace("v2.", "v1.", 1),
+        lambda t: "v2." + str(NOW - 10**3) + "." + t.rsplit(".", 1)[1],
         lambda t: t + "=",
         lambda t: "",
-        lambda t: "v1..",
-        lambda t: "v1.١٢٣.abc",
+        lambda t: "v2..",
+        lambda t: "v2.١٢٣.abc",
         lambda t: t * 10,
     ],
 )
