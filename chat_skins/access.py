@@ -149,8 +149,8 @@ def handle_unlock(
             return _unlocked(settings, token, expires_at, fetch_app)
         if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_CHARS:
             raise TalkError.of("invalid_param", "code must be a non-empty string.")
-        # The setting is stored trimmed, so a pasted code with stray spaces still matches.
-        given = code.strip()
+        # Cleaned as the setting is (trimmed, invisible marks dropped), so a pasted code still matches.
+        given = "".join(ch for ch in code if ch.isprintable()).strip()
         key = endpoint_id or f"hook-{hook_id}"
         if not throttle.attempt(key, lambda: _codes_match(given, settings.access_code), storage=storage, clock=clock):
             logger.info("unlock: wrong access code")
