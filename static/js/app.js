@@ -122,7 +122,6 @@ export function startApp(root, cfg) {
       form.set(conv.inputs);
     }
   }
-  if (!locked) applyPage(cfg);
   let extraInputs = {}; // inputs set by the host page that have no field in the form
 
   // --- state ----------------------------------------------------------------------------------
@@ -688,6 +687,7 @@ export function startApp(root, cfg) {
     el.send.disabled = true;
   }
 
+  if (!locked) applyPage(cfg);
   conv = load();
   renderAll();
   root.setAttribute("aria-busy", "false");
