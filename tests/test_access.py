@@ -242,7 +242,9 @@ def test_parallel_guesses_in_one_process_never_exceed_the_budget():
     def one():
         gate.wait()
         request = make_request({"code": "nope"}, headers={"Dify-Hook-Id": HOOK}, path="/unlock")
-        response = handle_unlock(request, CODED, sleep=lambda s: compared.append(s), storage=storage, endpoint_id="p")
+        response = handle_unlock(
+            request, CODED, sleep=compared.append, storage=storage, endpoint_id="p", clock=lambda: float(NOW)
+        )
         codes.append(response.status_code)
 
     threads = [threading.Thread(target=one) for _ in range(40)]

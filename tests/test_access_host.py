@@ -79,9 +79,11 @@ def test_parallel_guessing_is_throttled_through_the_sdk(gate_host):
     evaluated = statuses.count(401)
     refused = [r for r in replies if r.status == 429]
     assert set(statuses) <= {401, 429}, statuses
-    # Before the throttle every one of the 50 was compared (161 a second); now the budget, give or take
-    # the one comparison allowed over it.
-    assert 1 <= evaluated <= throttle.BUDGET + 1, statuses
+    # Before the throttle every one of the 50 was compared (161 a second); now the budget, plus the one
+    # comparison allowed over it, plus one more for each back-off window (2 s, then 4 s...) that ended
+    # while the guesses were still arriving (only on a very slow machine).
+    windows_ended = sum(1 for n in range(1, 8) if throttle.FIRST_BACKOFF * (2**n - 1) <= elapsed)
+    assert 1 <= evaluated <= throttle.BUDGET + 1 + windows_ended, (statuses, elapsed)
     assert len(refused) == GUESSERS - evaluated
     for r in refused:
         assert r.json() == {"code": "too_many_attempts", "message": r.json()["message"], "status": 429}
