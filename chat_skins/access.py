@@ -1,4 +1,4 @@
-"""Access code: POST /unlock trades the code for a signed, expiring token that /talk requires."""
+"""Access code: POST /unlock trades the code (or a still valid token) for a signed token that /talk requires."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ from collections.abc import Callable, Mapping
 
 from werkzeug import Request, Response
 
+from chat_skins import throttle
+from chat_skins.app_params import get_app_params
 from chat_skins.errors import TalkError, error_response, json_response
-from chat_skins.settings import parse_settings
+from chat_skins.page_config import private_config
+from chat_skins.same_origin import refuse_foreign_site
+from chat_skins.settings import Settings, parse_settings
 from chat_skins.talk_request import read_json_body
 
 logger = logging.getLogger(__name__)
 
-TOKEN_VERSION = "v1"  # noqa: S105 - a format tag, not a secret
+TOKEN_VERSION = "v2"  # noqa: S105 - a format tag, not a secret
+# The server's own limit: a token is checked against the time it was issued, never a lifetime it claims.
 TOKEN_TTL_SECONDS = 7 * 24 * 3600
+# Workers' clocks may differ a little; a token "issued" further in the future than this is refused.
+CLOCK_SKEW_SECONDS = 60
 MAX_UNLOCK_BODY = 4 * 1024
 MAX_CODE_CHARS = 200
 # A wrong code is answered after this delay (seconds): slows guessing, the same for every wrong code.
@@ -46,23 +53,32 @@ def _signature(access_code: str, hook_id: str, payload: str) -> str:
 
 def issue_token(access_code: str, hook_id: str, *, now: float | None = None) -> tuple[str, int]:
     """A token and its expiry (Unix seconds)."""
-    expires_at = int(now if now is not None else time.time()) + TOKEN_TTL_SECONDS
-    payload = f"{TOKEN_VERSION}.{expires_at}"
-    return f"{payload}.{_signature(access_code, hook_id, payload)}", expires_at
+    issued_at = int(now if now is not None else time.time())
+    payload = f"{TOKEN_VERSION}.{issued_at}"
+    return f"{payload}.{_signature(access_code, hook_id, payload)}", issued_at + TOKEN_TTL_SECONDS
+
+
+def token_expiry(token: str, access_code: str, hook_id: str, *, now: float | None = None) -> int | None:
+    """The expiry of a token issued for this code and hook that is still within its lifetime, else None."""
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    version, _, rest = token.partition(".")
+    issued, _, signature = rest.partition(".")
+    if version != TOKEN_VERSION or not issued.isascii() or not issued.isdigit() or len(issued) > 12:
+        return None
+    expected = _signature(access_code, hook_id, f"{version}.{issued}")
+    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
+        return None
+    now = now if now is not None else time.time()
+    issued_at = int(issued)
+    if issued_at > now + CLOCK_SKEW_SECONDS or now >= issued_at + TOKEN_TTL_SECONDS:
+        return None
+    return issued_at + TOKEN_TTL_SECONDS
 
 
 def verify_token(token: str, access_code: str, hook_id: str, *, now: float | None = None) -> bool:
-    """Whether the token was issued for this code and hook and has not expired."""
-    if not isinstance(token, str) or len(token) > 200:
-        return False
-    version, _, rest = token.partition(".")
-    expiry, _, signature = rest.partition(".")
-    if version != TOKEN_VERSION or not expiry.isascii() or not expiry.isdigit() or len(expiry) > 12:
-        return False
-    expected = _signature(access_code, hook_id, f"{version}.{expiry}")
-    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
-        return False
-    return int(expiry) > (now if now is not None else time.time())
+    """Whether the token was issued for this code and hook and is within the server's maximum lifetime."""
+    return token_expiry(token, access_code, hook_id, now=now) is not None
 
 
 def bearer_token(r: Request) -> str:
@@ -79,6 +95,13 @@ def check_access(r: Request, access_code: str) -> None:
         raise TalkError.of("unauthorized")
 
 
+def check_gate(r: Request, settings: Settings) -> None:
+    """Raises unless this request may use the app: a broken code setting shuts the gate, else a token is checked."""
+    if settings.access_misconfigured:
+        raise TalkError.of("access_misconfigured")
+    check_access(r, settings.access_code)
+
+
 def _codes_match(given: str, expected: str) -> bool:
     # Hash both sides first so the comparison takes the same time whatever the lengths.
     a = hashlib.sha256(given.encode("utf-8", "replace")).digest()
@@ -86,23 +109,58 @@ def _codes_match(given: str, expected: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
-def handle_unlock(r: Request, raw_settings: Mapping, *, sleep: Callable[[float], None] = time.sleep) -> Response:
-    """POST /unlock: `{"code": ...}` -> `{"token", "expires_at"}`; never raises."""
+def _unlocked(settings: Settings, token: str, expires_at: int, fetch_app: Callable | None) -> Response:
+    params = get_app_params(settings.app_id, fetch_app) if settings.app_id and fetch_app is not None else None
+    page = private_config(settings, params)
+    return json_response({"token": token, "expires_at": expires_at, "page": page}, 200)
+
+
+def handle_unlock(
+    r: Request,
+    raw_settings: Mapping,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    storage: throttle.Storage | None = None,
+    endpoint_id: str | None = None,
+    fetch_app: Callable[[str], object] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Response:
+    """POST /unlock: `{"code": ...}` (or a valid bearer token) -> `{"token", "expires_at", "page"}`; never raises.
+
+    `page` holds what a locked page leaves out (welcome, suggestions, input form, placeholder).
+    """
     try:
+        refuse_foreign_site(r.headers)
         settings = parse_settings(raw_settings)
+        if settings.access_misconfigured:
+            logger.warning("unlock: refused, the access code setting has no visible character")
+            raise TalkError.of("access_misconfigured")
         if not settings.access_code:
             raise TalkError.of("access_code_not_set")
+        hook_id = r.headers.get("Dify-Hook-Id", "")
         body = read_json_body(r, MAX_UNLOCK_BODY)
         code = body.get("code")
+        if code is None and bearer_token(r):
+            # A returning visitor: the token proves the code was known; no guess is made, nothing is counted.
+            token = bearer_token(r)
+            expires_at = token_expiry(token, settings.access_code, hook_id, now=clock())
+            if expires_at is None:
+                raise TalkError.of("unauthorized")
+            return _unlocked(settings, token, expires_at, fetch_app)
         if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_CHARS:
             raise TalkError.of("invalid_param", "code must be a non-empty string.")
-        # The setting is stored trimmed, so a pasted code with stray spaces still matches.
-        if not _codes_match(code.strip(), settings.access_code):
+        # Cleaned as the setting is (trimmed, invisible marks dropped), so a pasted code still matches.
+        given = "".join(ch for ch in code if ch.isprintable()).strip()
+        key = endpoint_id or f"hook-{hook_id}"
+        if not throttle.attempt(key, lambda: _codes_match(given, settings.access_code), storage=storage, clock=clock):
             logger.info("unlock: wrong access code")
             sleep(WRONG_CODE_DELAY)
             raise TalkError.of("invalid_access_code")
-        token, expires_at = issue_token(settings.access_code, r.headers.get("Dify-Hook-Id", ""))
-        return json_response({"token": token, "expires_at": expires_at}, 200)
+        token, expires_at = issue_token(settings.access_code, hook_id, now=clock())
+        return _unlocked(settings, token, expires_at, fetch_app)
+    except throttle.Refused as refused:
+        logger.info("unlock: refused, too many wrong codes (retry after %ss)", refused.header)
+        return json_response(TalkError.of("too_many_attempts").body(), 429, {"Retry-After": refused.header})
     except TalkError as err:
         return error_response(err)
     except Exception as exc:

@@ -26,6 +26,9 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "invalid_access_code": (401, "The access code is not correct."),
     "access_code_not_set": (404, "This page does not use an access code."),
     "app_not_configured": (503, "No chat app is selected for this page yet."),
+    "too_many_attempts": (429, "Too many wrong access codes. Try again later."),
+    "access_misconfigured": (503, "This chat is not available: its access code setting is not valid."),
+    "cross_site_request": (403, "This API answers only pages of this site."),
     # The chat app (as an HTTP status in blocking mode, inside an `error` frame when streaming).
     "app_unavailable": (503, "The chat app is not available right now."),
     "provider_not_initialize": (400, "The bot's model is not set up yet."),

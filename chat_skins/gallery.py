@@ -35,6 +35,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "Could not copy. Select the text and copy it by hand.",
         "default": "Default at /",
         "skins": "Skins",
+        "framing_title": "Who may embed these pages",
+        "framing_any": "Any website (allowed_origins is empty or *).",
+        "framing_self": "Only this Dify site.",
+        "framing_list": "This Dify site and:",
+        "framing_dropped": "Ignored entries of allowed_origins (each must look like https://example.com):",
     },
     "zh-Hans": {
         "title": "聊天皮肤",
@@ -51,6 +56,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "无法复制，请手动选择文字复制。",
         "default": "根地址默认",
         "skins": "皮肤",
+        "framing_title": "谁可以嵌入这些页面",
+        "framing_any": "任何网站（allowed_origins 为空或为 *）。",
+        "framing_self": "仅限此 Dify 站点。",
+        "framing_list": "此 Dify 站点，以及：",
+        "framing_dropped": "已忽略的 allowed_origins 条目（每项都应形如 https://example.com）：",
     },
     "ja": {
         "title": "チャットスキン",
@@ -67,6 +77,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "コピーできませんでした。テキストを選択して手動でコピーしてください。",
         "default": "/ の既定",
         "skins": "スキン",
+        "framing_title": "これらのページを埋め込めるサイト",
+        "framing_any": "すべてのウェブサイト（allowed_origins が空または *）。",
+        "framing_self": "この Dify サイトのみ。",
+        "framing_list": "この Dify サイトと次のサイト：",
+        "framing_dropped": "無視された allowed_origins の項目（https://example.com の形で指定してください）：",
     },
     "ko": {
         "title": "채팅 스킨",
@@ -83,6 +98,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "복사하지 못했습니다. 텍스트를 선택해 직접 복사하세요.",
         "default": "/ 기본값",
         "skins": "스킨",
+        "framing_title": "이 페이지를 삽입할 수 있는 사이트",
+        "framing_any": "모든 웹사이트 (allowed_origins가 비어 있거나 *).",
+        "framing_self": "이 Dify 사이트만.",
+        "framing_list": "이 Dify 사이트와 다음 사이트:",
+        "framing_dropped": "무시된 allowed_origins 항목 (각 항목은 https://example.com 형식이어야 합니다):",
     },
     "pt-BR": {
         "title": "Skins de chat",
@@ -99,6 +119,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "Não foi possível copiar. Selecione o texto e copie manualmente.",
         "default": "Padrão em /",
         "skins": "Skins",
+        "framing_title": "Quem pode incorporar estas páginas",
+        "framing_any": "Qualquer site (allowed_origins vazio ou *).",
+        "framing_self": "Somente este site do Dify.",
+        "framing_list": "Este site do Dify e:",
+        "framing_dropped": "Entradas ignoradas de allowed_origins (cada uma deve ser como https://example.com):",
     },
     "es": {
         "title": "Skins de chat",
@@ -115,6 +140,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "copy_failed": "No se pudo copiar. Selecciona el texto y cópialo a mano.",
         "default": "Predeterminada en /",
         "skins": "Skins",
+        "framing_title": "Quién puede insertar estas páginas",
+        "framing_any": "Cualquier sitio web (allowed_origins vacío o *).",
+        "framing_self": "Solo este sitio de Dify.",
+        "framing_list": "Este sitio de Dify y:",
+        "framing_dropped": "Entradas de allowed_origins ignoradas (cada una debe tener la forma https://example.com):",
     },
 }
 
@@ -165,7 +195,21 @@ def gallery_context(r: Request, settings: Settings) -> dict[str, Any]:
         for s in SKINS
     ]
     config = {"botName": bot, "copied": words["copied"], "copyFailed": words["copy_failed"]}
-    return {"lang": lang, "t": words, "skins": skins, "config": config, "asset": lambda name: asset_url(f"gen/{name}")}
+    return {
+        "lang": lang,
+        "t": words,
+        "skins": skins,
+        "config": config,
+        "framing": framing(settings),
+        "asset": lambda name: asset_url(f"gen/{name}"),
+    }
+
+
+def framing(settings: Settings) -> dict[str, Any]:
+    """What `allowed_origins` was understood as, for the operator: any, only Dify, or a list; and what was ignored."""
+    origins = settings.allowed_origins
+    mode = "any" if origins is None else "list" if origins else "self"
+    return {"mode": mode, "origins": list(origins or ()), "dropped": list(settings.origins_dropped)}
 
 
 def render_gallery(r: Request, raw_settings: Mapping | None) -> Response:

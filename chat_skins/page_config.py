@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from werkzeug import Request
 
 from chat_skins.color import accent_palette
 from chat_skins.settings import LANGUAGES, LONG_TEXT_LIMIT, MAX_SUGGESTIONS, TEXT_LIMIT, Settings
 from chat_skins.skins import Skin
 
-ROOT = Path(__file__).resolve().parent.parent
 INPUT_TYPES = ("text-input", "paragraph", "select", "number", "checkbox")
 MAX_INPUTS = 40
 MAX_OPTIONS = 100
@@ -37,17 +33,6 @@ _LANGUAGE_ALIASES = {lang.lower(): lang for lang in LANGUAGES} | {
     "ja-jp": "ja",
     "ko-kr": "ko",
 }
-
-
-@cache
-def plugin_version() -> str:
-    """The plugin's version from manifest.yaml, read once."""
-    try:
-        data = yaml.safe_load((ROOT / "manifest.yaml").read_text(encoding="utf-8"))
-        version = data.get("version") if isinstance(data, dict) else None
-        return str(version) if version else "0.0.0"
-    except (OSError, yaml.YAMLError):
-        return "0.0.0"
 
 
 def normalize_language(value: Any) -> str | None:
@@ -198,32 +183,53 @@ def request_theme(request: Request) -> str:
     return theme if theme in THEMES else "auto"
 
 
-def build_config(request: Request, settings: Settings, skin: Skin, params: Mapping | None) -> dict[str, Any]:
-    """The page config; `params` is the app's parameters or None when they could not be fetched."""
-    hook_id = request.headers.get("Dify-Hook-Id", "")
+def private_config(settings: Settings, params: Mapping | None) -> dict[str, Any]:
+    """The parts of the config that only an unlocked visitor may see (all of them without an access code)."""
     welcome = settings.welcome_message
     if not welcome and isinstance(params, Mapping):
         welcome = _clean(params.get("opening_statement"), LONG_TEXT_LIMIT)
+    return {
+        "welcome": welcome,
+        "suggestions": _suggestions(settings, params),
+        "placeholder": settings.placeholder or None,
+        "inputForm": input_form(params),
+        "paramsUnavailable": bool(settings.app_id) and params is None,
+    }
+
+
+# What a locked page carries instead: nothing the operator wrote for visitors who know the code.
+LOCKED_PRIVATE = {"welcome": "", "suggestions": [], "placeholder": None, "inputForm": [], "paramsUnavailable": False}
+
+
+def gated(settings: Settings) -> bool:
+    """Whether the page is locked: an access code, or a code setting so broken the page stays closed."""
+    return bool(settings.access_code) or settings.access_misconfigured
+
+
+def build_config(request: Request, settings: Settings, skin: Skin, params: Mapping | None) -> dict[str, Any]:
+    """The page config; `params` is the app's parameters or None when they could not be fetched."""
+    hook_id = request.headers.get("Dify-Hook-Id", "")
+    private = LOCKED_PRIVATE if gated(settings) else private_config(settings, params)
     return {
         "hookId": hook_id if _HOOK_ID.match(hook_id) else "local",
         "skin": skin.name,
         "botName": settings.bot_name,
         "avatarUrl": settings.avatar_url or None,
-        "welcome": welcome,
-        "suggestions": _suggestions(settings, params),
-        "placeholder": settings.placeholder or None,
+        "welcome": private["welcome"],
+        "suggestions": private["suggestions"],
+        "placeholder": private["placeholder"],
         "language": request_language(request, settings),
         "theme": request_theme(request),
         "accent": accent_palette(settings.accent_color) if settings.accent_color else None,
         "footer": settings.footer_text,
         "showSources": settings.show_sources,
         "showProgress": settings.show_progress,
-        "inputForm": input_form(params),
-        "accessRequired": bool(settings.access_code),
+        "inputForm": private["inputForm"],
+        "accessRequired": gated(settings),
+        "accessMisconfigured": settings.access_misconfigured,
         "appConfigured": bool(settings.app_id),
-        "paramsUnavailable": bool(settings.app_id) and params is None,
+        "paramsUnavailable": private["paramsUnavailable"],
         "embed": _embed(request, settings),
         "preview": request.args.get("preview") == "1",
         "urls": {"talk": "talk", "unlock": "unlock"},
-        "version": plugin_version(),
     }

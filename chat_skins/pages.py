@@ -18,7 +18,7 @@ from werkzeug import Request, Response
 from chat_skins import assets
 from chat_skins.app_params import get_app_params
 from chat_skins.assets import asset_url
-from chat_skins.page_config import build_config
+from chat_skins.page_config import build_config, gated
 from chat_skins.security import page_headers
 from chat_skins.settings import Settings, parse_settings
 from chat_skins.skins import Skin, get_skin, skin_for_path
@@ -68,7 +68,9 @@ def _params(settings: Settings, fetch_app: Callable | None) -> Mapping | None:
 def page_context(request: Request, settings: Settings, fetch_app: Callable | None) -> dict[str, Any]:
     """Everything a page template reads."""
     skin = pick_skin(request, settings)
-    config = build_config(request, settings, skin, _params(settings, fetch_app))
+    # A locked page shows nothing from the app's parameters: no need to fetch them.
+    params = None if gated(settings) else _params(settings, fetch_app)
+    config = build_config(request, settings, skin, params)
     return {
         "skin": skin,
         "config": config,

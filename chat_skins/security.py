@@ -18,8 +18,9 @@ _CSP_BASE = (
     "form-action 'none'",
     "object-src 'none'",
 )
-# DOMPurify's own policy (for RETURN_TRUSTED_TYPE) and the one policy the client may create.
-TRUSTED_TYPES_POLICIES = ("dompurify", "chat-skins")
+# The only policy the page creates: DOMPurify's own (made when it loads). Our code creates none, and a
+# name listed here that nobody creates would be a free slot for an injected script.
+TRUSTED_TYPES_POLICIES = ("dompurify",)
 
 # Only features the browser recognizes: an unknown name is logged as a console error.
 PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"

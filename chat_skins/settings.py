@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,13 +13,19 @@ from typing import Any
 from chat_skins.app_id import is_app_id
 from chat_skins.skins import BY_NAME, DEFAULT_SKIN
 
+logger = logging.getLogger(__name__)
+
 LANGUAGES = ("en", "zh-Hans", "ja", "ko", "pt-BR", "es")
 TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 4000
 MAX_SUGGESTIONS = 8
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?://\*\.[A-Za-z0-9.-]+$")
+# scheme://host[:port] or scheme://*.domain; hosts are dot-separated labels of letters, digits and hyphens.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ORIGIN = re.compile(rf"^https?://(?:\*\.)?{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
+# Characters that render as nothing although `str.isprintable` accepts them (fillers, blank patterns).
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
 # Plain https URLs only: no credentials, quotes, spaces or brackets that could escape an attribute.
 _AVATAR = re.compile(
     r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$"
@@ -45,7 +54,11 @@ class Settings:
     show_tool_details: bool = False
     # None: any site may frame the pages; empty tuple: none may.
     allowed_origins: tuple[str, ...] | None = None
+    # Entries of `allowed_origins` that are not origins, ignored (shown in the gallery).
+    origins_dropped: tuple[str, ...] = ()
     access_code: str = ""
+    # A code was set but has no visible character: the gate stays shut rather than open.
+    access_misconfigured: bool = False
 
     def require_app(self) -> str:
         if not self.app_id:
@@ -82,16 +95,73 @@ def _app(value: Any) -> tuple[str | None, dict[str, Any]]:
     return None, {}
 
 
-def _origins(value: Any) -> tuple[str, ...] | None:
+@functools.lru_cache(maxsize=64)
+def _origins(value: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """(allowed origins, dropped entries); cached, so each bad value is logged once per process."""
     text = _text(value, LONG_TEXT_LIMIT)
     if not text or text == "*":
-        return None
+        return None, ()
     if text.lower() == "none":
-        return ()
-    parts = [p.rstrip("/") for p in re.split(r"[\s,]+", text) if p]
-    valid = tuple(dict.fromkeys(p for p in parts if _ORIGIN.match(p)))
-    # A list with nothing valid in it is a typo, not a wish to block everyone.
-    return valid or None
+        return (), ()
+    parts = [p for p in re.split(r"[\s,]+", text) if p]
+    valid: dict[str, None] = {}
+    dropped: list[str] = []
+    for part in parts:
+        origin = _origin(part)
+        if origin is None:
+            dropped.append(part[:200])
+        else:
+            valid[origin] = None
+    if dropped:
+        logger.warning("allowed_origins: ignoring entries that are not origins (scheme://host[:port]): %r", dropped)
+    if not valid:
+        # Fail closed: a list with nothing usable is a typo, and "any site" is the unsafe reading of it.
+        logger.warning("allowed_origins: nothing valid left; only Dify itself may frame the pages")
+    return tuple(valid), tuple(dict.fromkeys(dropped))
+
+
+def _origin(part: str) -> str | None:
+    """`part` as a lowercase CSP source `scheme://host[:port]` (or `scheme://*.domain`), or None."""
+    candidate = part[:-1] if part.endswith("/") else part
+    if not _ORIGIN.match(candidate):
+        return None
+    rest = candidate.split("://", 1)[1]
+    host, _, port = rest.partition(":")
+    if port and not 0 < int(port) < 65536:
+        return None
+    # A wildcard over a whole top-level domain (https://*.com) is never what an operator means.
+    if host.startswith("*.") and "." not in host[2:]:
+        return None
+    return candidate.lower()
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether `text` holds a character that shows (not whitespace, a format mark or a blank filler)."""
+    for ch in text:
+        if ch.isspace() or ch in _BLANK_GLYPHS:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"):
+            continue
+        return True
+    return False
+
+
+_NOT_TEXT = object()
+
+
+@functools.lru_cache(maxsize=64)
+def _access_code(value: Any) -> tuple[str, bool]:
+    """(code, misconfigured): a set code with nothing visible in it must not switch the gate off."""
+    if value is None or value == "":
+        return "", False
+    code = _text(value, 200) if isinstance(value, str) else ""
+    if not code or not has_visible_character(code):
+        logger.warning(
+            "access_code: the setting is not empty but has no visible character (only spaces or invisible "
+            "marks, or not text); the page stays closed until the code is fixed"
+        )
+        return "", True
+    return code, False
 
 
 def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
@@ -107,6 +177,10 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         for q in (_text(part, TEXT_LIMIT) for part in _text(raw.get("suggested_questions"), LONG_TEXT_LIMIT).split("|"))
         if q
     )[:MAX_SUGGESTIONS]
+    raw_origins = raw.get("allowed_origins")
+    origins, dropped = _origins(raw_origins if isinstance(raw_origins, str) else None)
+    raw_code = raw.get("access_code")
+    access_code, access_misconfigured = _access_code(raw_code if isinstance(raw_code, str | None) else _NOT_TEXT)
     return Settings(
         app_id=app_id,
         app_inputs=app_inputs,
@@ -122,6 +196,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         show_sources=_bool(raw.get("show_sources"), True),
         show_progress=_bool(raw.get("show_progress"), True),
         show_tool_details=_bool(raw.get("show_tool_details"), False),
-        allowed_origins=_origins(raw.get("allowed_origins")),
-        access_code=_text(raw.get("access_code"), 200),
+        allowed_origins=origins,
+        origins_dropped=dropped,
+        access_code=access_code,
+        access_misconfigured=access_misconfigured,
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from chat_skins.access import check_access
+from chat_skins.access import check_gate
 from chat_skins.app_params import get_app_params
 from chat_skins.coalesce import coalesce
 from chat_skins.errors import (
@@ -23,6 +23,7 @@ from chat_skins.errors import (
     parse_failure,
 )
 from chat_skins.events import Visibility, reduce_event
+from chat_skins.same_origin import refuse_foreign_site
 from chat_skins.settings import Settings, parse_settings
 from chat_skins.sse import CONTENT_TYPE, HEADERS, OPENING, frame
 from chat_skins.talk_request import MAX_BODY_BYTES, TalkRequest, merge_inputs, parse_talk_body, read_json_body
@@ -70,9 +71,10 @@ def handle_talk(
 
 def prepare(r: Request, settings: Settings, fetch_app: Callable[[str], Any] | None) -> Call:
     """Every check that can refuse the request, in the documented order; raises TalkError."""
+    refuse_foreign_site(r.headers)
     if not settings.app_id:
         raise TalkError.of("app_not_configured")
-    check_access(r, settings.access_code)
+    check_gate(r, settings)
     request = parse_talk_body(read_json_body(r, MAX_BODY_BYTES))
     params = get_app_params(settings.app_id, fetch_app) if fetch_app is not None else None
     inputs = merge_inputs(request.inputs, settings.app_inputs, params)

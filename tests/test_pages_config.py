@@ -15,7 +15,6 @@ from chat_skins.page_config import (
     normalize_language,
     origin_allowed,
     parse_origin,
-    plugin_version,
 )
 from chat_skins.settings import parse_settings
 from chat_skins.skins import get_skin
@@ -55,7 +54,7 @@ KEYS = {
     "embed",
     "preview",
     "urls",
-    "version",
+    "accessMisconfigured",
 }
 
 
@@ -90,7 +89,8 @@ def test_shape_and_defaults_without_params():
     assert c["embed"] is None
     assert c["preview"] is False
     assert c["urls"] == {"talk": "talk", "unlock": "unlock"}
-    assert c["version"] == plugin_version() != "0.0.0"
+    # The plugin's version would only tell an attacker which fixes the install lacks.
+    assert "version" not in c and "0.1.0" not in json.dumps(c)
     json.dumps(c)
 
 

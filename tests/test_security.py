@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from chat_skins.security import content_security_policy, frame_ancestors, page_headers
+from chat_skins.security import TRUSTED_TYPES_POLICIES, content_security_policy, frame_ancestors, page_headers
 from chat_skins.settings import parse_settings
 
 
@@ -32,7 +35,7 @@ def test_csp_directives():
         "object-src": "'none'",
         "frame-ancestors": "*",
         "require-trusted-types-for": "'script'",
-        "trusted-types": "dompurify chat-skins",
+        "trusted-types": "dompurify",
     }
 
 
@@ -52,7 +55,7 @@ def test_no_unsafe_sources_anywhere():
         ("https://a.example, https://*.b.example", "'self' https://a.example https://*.b.example"),
         ("https://a.example/ http://localhost:8080", "'self' https://a.example http://localhost:8080"),
         # Nothing valid: a typo, treated as no restriction (see settings).
-        ("javascript:alert(1)", "*"),
+        ("javascript:alert(1)", "'self'"),
     ],
 )
 def test_frame_ancestors_follow_allowed_origins(raw, expected):
@@ -81,3 +84,52 @@ def test_no_framing_at_all_adds_x_frame_options():
     headers = dict(page_headers(()))
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self';" in headers["Content-Security-Policy"]
+
+
+def test_trusted_types_lists_only_policies_that_are_created():
+    # Ours (static/js) create none; DOMPurify, bundled into app.js, creates its own when it loads.
+    root = Path(__file__).resolve().parents[1]
+    ours = set()
+    for path in (root / "static" / "js").glob("*.js"):
+        ours |= set(re.findall(r"createPolicy\(\s*[\"'`]([^\"'`]+)", path.read_text(encoding="utf-8")))
+    purify = (root / "node_modules" / "dompurify" / "dist" / "purify.es.mjs").read_text(encoding="utf-8")
+    assert 'const policyName = "dompurify"' in purify
+    assert set(TRUSTED_TYPES_POLICIES) == ours | {"dompurify"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "ancestors", "dropped"),
+    [
+        ("", "*", ()),
+        ("*", "*", ()),
+        ("none", "'self'", ()),
+        # Nothing valid: only Dify itself may frame (it used to mean "any site").
+        ("example.com", "'self'", ("example.com",)),
+        ("https://example.com/embed", "'self'", ("https://example.com/embed",)),
+        ("https://example.com;", "'self'", ("https://example.com;",)),
+        ("https://a.example;https://b.example", "'self'", ("https://a.example;https://b.example",)),
+        ("'self' javascript:alert(1) data:", "'self'", ("'self'", "javascript:alert(1)", "data:")),
+        ("https://*.com", "'self'", ("https://*.com",)),
+        ("https://a.example:70000", "'self'", ("https://a.example:70000",)),
+        ("https://user@a.example", "'self'", ("https://user@a.example",)),
+        ("https://a..example", "'self'", ("https://a..example",)),
+        ("* https://a.example", "'self' https://a.example", ("*",)),
+        ("https://A.example/ , shop.example", "'self' https://a.example", ("shop.example",)),
+        ("https://a.example http://localhost:3000", "'self' https://a.example http://localhost:3000", ()),
+    ],
+)
+def test_allowed_origins_fail_closed(raw, ancestors, dropped):
+    settings = parse_settings({"allowed_origins": raw})
+    assert directives(content_security_policy(settings.allowed_origins))["frame-ancestors"] == ancestors
+    assert settings.origins_dropped == dropped
+    headers = dict(page_headers(settings.allowed_origins))
+    assert ("X-Frame-Options" in headers) == (ancestors == "'self'")
+
+
+def test_dropped_origins_are_logged_once(caplog):
+    raw = "https://ok.example typo.example/x"
+    with caplog.at_level("WARNING", logger="chat_skins.settings"):
+        for _ in range(3):
+            parse_settings({"allowed_origins": raw})
+    lines = [r.getMessage() for r in caplog.records if "allowed_origins" in r.getMessage()]
+    assert len(lines) == 1 and "typo.example/x" in lines[0]

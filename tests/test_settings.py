@@ -105,7 +105,7 @@ def test_suggested_questions():
         ("https://a.example", ("https://a.example",)),
         ("https://a.example/, https://a.example http://localhost:3000", ("https://a.example", "http://localhost:3000")),
         ("https://*.example.com", ("https://*.example.com",)),
-        ("ftp://a.example javascript:x", None),
+        ("ftp://a.example javascript:x", ()),
         ("https://a.example 'unsafe-inline'", ("https://a.example",)),
     ],
 )

@@ -1,6 +1,6 @@
 // The chat page controller: conversation state, sending and streaming, rendering, persistence.
 import { $, $$, clone, emit, h, show } from "./dom.js";
-import { errorKey, pickLanguage, translator } from "./i18n.js";
+import { errorKey, formatWait, pickLanguage, translator } from "./i18n.js";
 import { createInputForm } from "./inputs.js";
 import { renderAnswer, setCodeCopy, setMarkdown } from "./markdown.js";
 import { sampleConversation } from "./preview.js";
@@ -101,15 +101,27 @@ export function startApp(root, cfg) {
     : createStore(cfg.hookId, undefined, { onDegrade: (why) => notice(why === "full" ? "storageFull" : "storageUnavailable") });
   if (store.degraded) notice("storageUnavailable");
   if (cfg.appConfigured === false) notice("notConfigured");
-  else if (cfg.paramsUnavailable) notice("paramsUnavailable");
+  if (cfg.accessMisconfigured) notice("accessMisconfigured");
 
   // --- welcome, suggestions, input form -------------------------------------------------------
-  setMarkdown(el.welcome, cfg.welcome || t("welcome"));
-  const suggestions = (Array.isArray(cfg.suggestions) ? cfg.suggestions : []).filter((s) => typeof s === "string" && s);
-  for (const q of suggestions) el.suggestions.append(h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) })));
-  show(el.suggestBox, suggestions.length > 0);
-  const form = createInputForm(el.fields, cfg.inputForm, t);
-  show($("[data-cs-text='formHint']", root), (cfg.inputForm || []).some((f) => f && f.required));
+  // A locked page has none of them in its HTML: they come with the unlock answer (`page`).
+  const locked = !!cfg.accessRequired && !preview;
+  let form = createInputForm(el.fields, [], t);
+  function applyPage(p) {
+    setMarkdown(el.welcome, p.welcome || t("welcome"));
+    const suggestions = (Array.isArray(p.suggestions) ? p.suggestions : []).filter((s) => typeof s === "string" && s);
+    el.suggestions.replaceChildren(...suggestions.map((q) => h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) }))));
+    show(el.suggestBox, suggestions.length > 0);
+    el.fields.replaceChildren();
+    form = createInputForm(el.fields, p.inputForm, t);
+    show($("[data-cs-text='formHint']", root), (Array.isArray(p.inputForm) ? p.inputForm : []).some((f) => f && f.required));
+    el.input.placeholder = (typeof p.placeholder === "string" && p.placeholder) || t("placeholder", { bot });
+    notice("paramsUnavailable", cfg.appConfigured !== false && !!p.paramsUnavailable);
+    if (conv) {
+      show(el.inputsForm, conv.messages.length === 0 && form.size > 0);
+      form.set(conv.inputs);
+    }
+  }
   let extraInputs = {}; // inputs set by the host page that have no field in the form
 
   // --- state ----------------------------------------------------------------------------------
@@ -314,7 +326,7 @@ export function startApp(root, cfg) {
   // Returns true when the message was accepted (the composer may then be cleared).
   function send(text, { again = false } = {}) {
     text = String(text ?? "").trim();
-    if (!text || running || cfg.appConfigured === false) return false;
+    if (!text || running || cfg.appConfigured === false || cfg.accessMisconfigured) return false;
     if (form.size && conv.messages.length === 0) {
       const bad = form.check();
       if (bad) {
@@ -451,7 +463,8 @@ export function startApp(root, cfg) {
     if (!code) return (el.accessError.textContent = t("required", { label: t("accessLabel") }));
     try {
       const tok = await unlock(urls.unlock, code);
-      store.set("token", tok);
+      store.set("token", { token: tok.token, expiresAt: tok.expiresAt });
+      if (tok.page) applyPage(tok.page);
       el.accessCode.value = "";
       el.access.close();
       el.input.focus();
@@ -459,7 +472,14 @@ export function startApp(root, cfg) {
       pendingAfterUnlock = null;
       if (next) next();
     } catch (err) {
-      el.accessError.textContent = err.code === "network_error" ? t("err.network") : t("accessWrong");
+      el.accessError.textContent =
+        err.code === "too_many_attempts"
+          ? t("accessTooMany", { time: formatWait(lang, err.retryAfter) })
+          : err.code === "network_error"
+            ? t("err.network")
+            : err.code === "invalid_access_code"
+              ? t("accessWrong")
+              : t(errorKey(err.code));
       el.accessCode.setAttribute("aria-invalid", "true");
       el.accessCode.select();
     }
@@ -674,15 +694,31 @@ export function startApp(root, cfg) {
     } else if (d.action === "focus") el.input.focus();
   });
 
-  if (cfg.appConfigured === false) {
+  if (cfg.appConfigured === false || cfg.accessMisconfigured) {
     el.input.disabled = true;
     el.send.disabled = true;
   }
 
+  if (!locked) applyPage(cfg);
   conv = load();
   renderAll();
   root.setAttribute("aria-busy", "false");
   html.dataset.ready = "";
-  if (cfg.accessRequired && !preview && !validToken()) openAccess();
+  if (locked && !cfg.accessMisconfigured) {
+    const held = validToken();
+    if (!held) openAccess();
+    else {
+      // A returning visitor: the token brings the private content back; a refused token asks for the code.
+      unlock(urls.unlock, null, undefined, held).then(
+        (tok) => tok.page && applyPage(tok.page),
+        (err) => {
+          if (err && err.status === 401) {
+            store.remove("token");
+            openAccess();
+          }
+        },
+      );
+    }
+  }
   emit("ready", { skin: cfg.skin, conversationId: conv.conversationId });
 }

@@ -47,6 +47,9 @@ const en = {
   accessLabel: "Access code",
   accessSubmit: "Continue",
   accessWrong: "That code is not right. Please try again.",
+  accessTooMany: "Too many wrong codes. Please wait {time} and try again.",
+  accessMisconfigured: "This chat is not available right now: the site owner needs to fix its access settings.",
+  "err.tooMany": "Too many wrong access codes. Please wait a few minutes and try again.",
   formTitle: "Before you start",
   formHint: "Fields marked * are required.",
   required: "{label} is required.",
@@ -122,6 +125,9 @@ const zhHans = {
   accessLabel: "访问码",
   accessSubmit: "继续",
   accessWrong: "访问码不正确，请重试。",
+  accessTooMany: "错误次数过多，请等待{time}后再试。",
+  accessMisconfigured: "此对话暂时不可用：网站所有者需要修正它的访问设置。",
+  "err.tooMany": "访问码错误次数过多，请等几分钟后再试。",
   formTitle: "开始之前",
   formHint: "带 * 的字段为必填项。",
   required: "请填写{label}。",
@@ -197,6 +203,9 @@ const ja = {
   accessLabel: "アクセスコード",
   accessSubmit: "続ける",
   accessWrong: "コードが正しくありません。もう一度お試しください。",
+  accessTooMany: "間違ったコードが多すぎます。{time}待ってから、もう一度お試しください。",
+  accessMisconfigured: "このチャットは現在利用できません。サイト管理者がアクセス設定を修正する必要があります。",
+  "err.tooMany": "間違ったアクセスコードが多すぎます。数分待ってから、もう一度お試しください。",
   formTitle: "はじめる前に",
   formHint: "* の項目は必須です。",
   required: "{label}を入力してください。",
@@ -272,6 +281,9 @@ const ko = {
   accessLabel: "액세스 코드",
   accessSubmit: "계속",
   accessWrong: "코드가 올바르지 않습니다. 다시 시도하세요.",
+  accessTooMany: "잘못된 코드를 너무 많이 입력했습니다. {time} 후에 다시 시도하세요.",
+  accessMisconfigured: "지금은 이 채팅을 이용할 수 없습니다. 사이트 운영자가 접근 설정을 고쳐야 합니다.",
+  "err.tooMany": "잘못된 접근 코드를 너무 많이 입력했습니다. 몇 분 후에 다시 시도하세요.",
   formTitle: "시작하기 전에",
   formHint: "* 표시는 필수 항목입니다.",
   required: "{label}을(를) 입력하세요.",
@@ -347,6 +359,9 @@ const ptBR = {
   accessLabel: "Código de acesso",
   accessSubmit: "Continuar",
   accessWrong: "Código incorreto. Tente de novo.",
+  accessTooMany: "Códigos errados demais. Aguarde {time} e tente de novo.",
+  accessMisconfigured: "Este chat não está disponível no momento: o responsável pelo site precisa corrigir as configurações de acesso.",
+  "err.tooMany": "Códigos de acesso errados demais. Aguarde alguns minutos e tente de novo.",
   formTitle: "Antes de começar",
   formHint: "Campos com * são obrigatórios.",
   required: "{label} é obrigatório.",
@@ -422,6 +437,9 @@ const es = {
   accessLabel: "Código de acceso",
   accessSubmit: "Continuar",
   accessWrong: "Ese código no es correcto. Inténtalo de nuevo.",
+  accessTooMany: "Demasiados códigos incorrectos. Espera {time} y vuelve a intentarlo.",
+  accessMisconfigured: "Este chat no está disponible ahora: el propietario del sitio debe corregir su configuración de acceso.",
+  "err.tooMany": "Demasiados códigos de acceso incorrectos. Espera unos minutos y vuelve a intentarlo.",
   formTitle: "Antes de empezar",
   formHint: "Los campos con * son obligatorios.",
   required: "{label} es obligatorio.",
@@ -467,6 +485,9 @@ export const ERROR_KEYS = {
   unauthorized: "err.access",
   invalid_access_code: "err.access",
   access_code_not_set: "err.notConfigured",
+  too_many_attempts: "err.tooMany",
+  access_misconfigured: "accessMisconfigured",
+  cross_site_request: "err.generic",
   app_not_configured: "err.notConfigured",
   app_unavailable: "err.unavailable",
   provider_not_initialize: "err.provider",
@@ -483,6 +504,17 @@ export const ERROR_KEYS = {
   // The client's own: fetch failed (offline, DNS, connection reset).
   network_error: "err.network",
 };
+
+// "30 seconds", "5 minutes" in the page's language: how long to wait before trying a code again.
+export function formatWait(lang, seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 1));
+  const [n, unit] = s >= 90 ? [Math.ceil(s / 60), "minute"] : [s, "second"];
+  try {
+    return new Intl.NumberFormat(lang, { style: "unit", unit, unitDisplay: "long" }).format(n);
+  } catch {
+    return `${n} ${unit}${n === 1 ? "" : "s"}`;
+  }
+}
 
 export function errorKey(code) {
   return Object.prototype.hasOwnProperty.call(ERROR_KEYS, code) ? ERROR_KEYS[code] : "err.generic";

@@ -17,7 +17,11 @@ async function errorFrom(res) {
     /* not JSON: keep the status only */
   }
   const code = body && typeof body.code === "string" ? body.code : res.status === 401 ? "unauthorized" : "http_" + res.status;
-  return new TalkError(code, body && typeof body.message === "string" ? body.message : "", res.status);
+  const err = new TalkError(code, body && typeof body.message === "string" ? body.message : "", res.status);
+  // Seconds to wait before trying again (429 from unlock); null when the server did not say.
+  const wait = Number.parseInt(res.headers.get("Retry-After") || "", 10);
+  err.retryAfter = Number.isFinite(wait) && wait > 0 ? wait : null;
+  return err;
 }
 
 function post(url, body, { token, signal, accept = "application/json" } = {}) {
@@ -62,10 +66,12 @@ export async function talk(url, body, { token, signal, onEvent }) {
   if (!finished) throw new TalkError("stream_broken");
 }
 
-export async function unlock(url, code, signal) {
-  const res = await post(url, { code }, { signal });
+// Trades the code, or (code null) a token still held, for a token and the page's private content.
+export async function unlock(url, code, signal, token = null) {
+  const res = await post(url, code == null ? {} : { code }, { signal, token });
   if (!res.ok) throw await errorFrom(res);
   const data = await res.json().catch(() => null);
   if (!data || typeof data.token !== "string") throw new TalkError("invalid_response");
-  return { token: data.token, expiresAt: data.expires_at ?? null };
+  const page = data.page && typeof data.page === "object" ? data.page : null;
+  return { token: data.token, expiresAt: data.expires_at ?? null, page };
 }

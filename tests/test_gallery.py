@@ -1,0 +1,67 @@
+"""The gallery tells the operator how `allowed_origins` was understood (pure, no host)."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug import Request
+from werkzeug.test import EnvironBuilder
+
+from chat_skins.gallery import STRINGS, render_gallery
+
+
+def gallery(settings: dict, lang: str = "en") -> tuple[str, str]:
+    request = Request(EnvironBuilder(path="/skins", query_string={"lang": lang}).get_environ())
+    response = render_gallery(request, settings)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), response.headers["Content-Security-Policy"]
+
+
+def section(html: str) -> str:
+    start = html.index('<section class="g-framing"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "mode", "shown", "dropped"),
+    [
+        ("", "any", [], []),
+        ("*", "any", [], []),
+        ("none", "self", [], []),
+        ("example.com https://a.example/path", "self", [], ["example.com", "https://a.example/path"]),
+        ("https://a.example;", "self", [], ["https://a.example;"]),
+        ("https://A.example, http://localhost:3000 shop.example", "list", ["https://a.example", "http://localhost:3000"],
+         ["shop.example"]),
+    ],
+)  # fmt: skip
+def test_the_gallery_shows_what_allowed_origins_means(raw, mode, shown, dropped):
+    html, csp = gallery({"allowed_origins": raw})
+    part = section(html)
+    assert f'data-framing="{mode}"' in part
+    words = STRINGS["en"]
+    assert words[f"framing_{mode}"] in part
+    for origin in shown:
+        assert f"<code>{origin}</code>" in part
+        assert origin in csp
+    assert (words["framing_dropped"] in part) == bool(dropped)
+    for entry in dropped:
+        assert f"<code>{entry}</code>" in part
+        assert entry not in csp
+    if mode == "self":
+        assert "frame-ancestors 'self';" in csp
+
+
+def test_dropped_entries_are_shown_as_text():
+    html, _ = gallery({"allowed_origins": '<img/src=x onerror=alert(1)> "><b>x</b>'})
+    part = section(html)
+    assert "<img" not in part and "<b>" not in part
+    assert "&lt;img/src=x" in part and "&lt;b&gt;x&lt;/b&gt;" in part
+
+
+@pytest.mark.parametrize("lang", list(STRINGS))
+def test_every_language_has_the_framing_words(lang):
+    assert set(STRINGS[lang]) == set(STRINGS["en"])
+    html, _ = gallery({"allowed_origins": "https://a.example nope"}, lang)
+    part = section(html)
+    assert STRINGS[lang]["framing_list"] in part and STRINGS[lang]["framing_dropped"] in part
+    if lang != "en":
+        assert STRINGS[lang]["framing_title"] != STRINGS["en"]["framing_title"]
