@@ -218,6 +218,7 @@ def build_config(request: Request, settings: Settings, skin: Skin, params: Mappi
         "footer": settings.footer_text,
         "showSources": settings.show_sources,
         "showProgress": settings.show_progress,
+        "imageHosts": list(settings.image_hosts),
         "inputForm": input_form(params),
         "accessRequired": bool(settings.access_code),
         "appConfigured": bool(settings.app_id),

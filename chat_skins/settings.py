@@ -21,6 +21,8 @@ _AVATAR = re.compile(
     r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$"
 )
 _UUID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_IMAGE_HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
 
 
 class SettingsError(ValueError):
@@ -46,6 +48,8 @@ class Settings:
     # None: any site may frame the pages; empty tuple: none may.
     allowed_origins: tuple[str, ...] | None = None
     access_code: str = ""
+    # Hosts whose images in answers load at once: ("*",) any, () none (each waits for a click).
+    image_hosts: tuple[str, ...] = ()
 
     def require_app(self) -> str:
         if not self.app_id:
@@ -99,6 +103,18 @@ def _origins(value: Any) -> tuple[str, ...] | None:
     return valid or None
 
 
+def _image_hosts(value: Any) -> tuple[str, ...]:
+    """`*`, or host names (`cdn.example.com`, `*.example.com`); a pasted https URL counts for its host."""
+    hosts: list[str] = []
+    for part in re.split(r"[\s,]+", _text(value, LONG_TEXT_LIMIT).lower()):
+        if part == "*":
+            return ("*",)
+        host = part.removeprefix("https://").split("/", 1)[0]
+        if host and _IMAGE_HOST.match(host):
+            hosts.append(host)
+    return tuple(dict.fromkeys(hosts))
+
+
 def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     """Settings from the endpoint's stored values; never raises."""
     raw = raw if isinstance(raw, Mapping) else {}
@@ -129,4 +145,5 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         show_tool_details=_bool(raw.get("show_tool_details"), False),
         allowed_origins=_origins(raw.get("allowed_origins")),
         access_code=_text(raw.get("access_code"), 200),
+        image_hosts=_image_hosts(raw.get("image_hosts")),
     )

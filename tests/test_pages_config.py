@@ -48,6 +48,7 @@ KEYS = {
     "footer",
     "showSources",
     "showProgress",
+    "imageHosts",
     "inputForm",
     "accessRequired",
     "appConfigured",
