@@ -20,6 +20,7 @@ COMMANDS = {
     "/quota": "a `provider_quota_exceeded` error chunk before any text",
     "/stale": "in an existing conversation: forget it and fail like Dify does for a stale conversation id",
     "/broken": "partial text, then the stream breaks (`read app failed: ...`)",
+    "/echo": "answers the rest of the message verbatim (for testing hostile answers)",
 }
 
 CITATIONS = [
@@ -395,3 +396,13 @@ class DemoBackend(Backend):
         yield from self._deltas(turn, "The first three steps are: open the shutters, clean the ")
         yield self._pause(0.4)
         yield ("fail", "read app failed: request failed: unexpected EOF")
+
+    def _cmd_echo(self, turn: Turn) -> Iterator[Step]:
+        query = turn.query.lstrip()
+        text = query[len("/echo") :].removeprefix(" ")
+        yield self._pause(0.05)
+        if len(text) > 2_000:
+            yield ("chunk", event(turn, "message", answer=text))  # long payloads in one delta
+        else:
+            yield from self._deltas(turn, text, gap=0.0)
+        yield self._end(turn)

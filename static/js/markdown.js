@@ -85,6 +85,25 @@ export function tame(text) {
   return lines.join("\n");
 }
 
+// A rough upper bound of the elements markdown would make of the text (lines outside code, table
+// cells, inline delimiters): past ELEMENT_BUDGET the whole text is shown plainly, because building
+// and laying out that many elements costs more than a frame, however the text is split.
+export const ELEMENT_BUDGET = 1000;
+export function overBudget(text) {
+  let count = 0;
+  let fence = null;
+  for (const line of String(text).split("\n")) {
+    const f = FENCE.exec(line);
+    if (f) {
+      if (!fence) fence = f[1];
+      else if (f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = null;
+      count += 3; // a code block: wrapper, pre and copy button
+    } else if (!fence) count += 1 + (line.match(/[|*_~`[!<]/g) || []).length;
+    if (count > ELEMENT_BUDGET) return true;
+  }
+  return false;
+}
+
 function plainHTML(text) {
   return `<p>${escapeHTML(text).replace(/\n/g, "<br>")}</p>`;
 }
@@ -174,7 +193,7 @@ function configure() {
   });
 }
 
-// Sanitized DOM for markdown text; never throws (a failure is shown as plain text).
+// Sanitized DOM for markdown text; never throws (on a failure: the text in a plain paragraph).
 export function markdownFragment(text) {
   if (!configured) configure();
   try {
@@ -184,9 +203,7 @@ export function markdownFragment(text) {
     const p = document.createElement("p");
     p.className = "cs-md-plain";
     p.textContent = String(text || "");
-    const frag = document.createDocumentFragment();
-    frag.append(p);
-    return frag;
+    return p;
   }
 }
 
@@ -205,6 +222,7 @@ function failed(e) {
 
 // Sanitizes markdown-made DOM, gates foreign images and inserts it.
 export function setMarkdown(el, text) {
+  if (overBudget(text || "")) return setPlain(el, String(text || ""));
   const frag = markdownFragment(text);
   gateImages(frag);
   decorate(frag);
@@ -270,9 +288,26 @@ function decorate(root) {
   }
 }
 
+function setPlain(el, text) {
+  const p = document.createElement("p");
+  p.className = "cs-md-plain";
+  p.textContent = text;
+  el.replaceChildren(p);
+}
+
 // Renders an answer into el in stable parts so a growing answer re-renders only its tail.
 export function renderAnswer(el, text) {
-  const parts = splitBlocks(String(text || ""));
+  text = String(text || "");
+  if (overBudget(text)) {
+    if (el.csPlain !== text) setPlain(el, text);
+    el.csPlain = text;
+    return;
+  }
+  if (el.csPlain != null) {
+    el.replaceChildren();
+    el.csPlain = null;
+  }
+  const parts = splitBlocks(text);
   const kids = el.children;
   for (let i = 0; i < parts.length; i++) {
     let part = kids[i];
