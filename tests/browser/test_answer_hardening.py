@@ -167,12 +167,11 @@ def test_nesting_bomb_as_welcome_does_not_stop_the_page(browser, host):
 def test_nesting_bomb_as_welcome_message_setting_through_the_plugin(browser, make_host):
     """The operator's welcome_message reaches the page through the real plugin and SDK runtime."""
     hook = "bombwelcome00001"
+    settings = {"app": {"app_id": DEMO_APP}, "welcome_message": BOMBS[2][:3900]}
     local = make_host(
         {
             "apps": {DEMO_APP: {"backend": "demo", "speed": FAST}},
-            "endpoints": [
-                {"hook_id": hook, "name": "Bomb", "settings": {"app": {"app_id": DEMO_APP}, "welcome_message": BOMBS[2][:3900]}}
-            ],
+            "endpoints": [{"hook_id": hook, "name": "Bomb", "settings": settings}],
         }
     )
     ctx = new_context(browser)
