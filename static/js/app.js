@@ -90,6 +90,7 @@ export function startApp(root, cfg) {
   setImageHosts(cfg.imageHosts);
   setImageLabel((host) => t("imageShow", { host }));
   setRenderFailure(() => renderFailed());
+  let lastRenderFailure = 0; // declared before the welcome renders: renderFailed may run that early
 
   // --- notices (storage, configuration) -------------------------------------------------------
   const notices = new Set();
@@ -310,7 +311,6 @@ export function startApp(root, cfg) {
   }
 
   // --- render failures: the text is shown as it is, the page keeps working ------------------------
-  let lastRenderFailure = 0;
   function renderFailed() {
     // Once a second at most: a hostile answer fails again on every streamed frame.
     if (Date.now() - lastRenderFailure < 1000) return;
