@@ -139,6 +139,21 @@ def _tool_labels(value: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def file_url(value: Any) -> str | None:
+    """A `message_file` URL a page may use: https, or a path under Dify's own /files/; else None."""
+    if not isinstance(value, str) or len(value) > 4_000:
+        return None
+    # Backslashes and control characters are read as "/" or dropped by browsers: no such URL is honest.
+    if "\\" in value or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in value):
+        return None
+    if value.startswith("https://") and len(value) > len("https://"):
+        return value
+    path = value.split("?", 1)[0].split("#", 1)[0].lower()
+    if value.startswith("/files/") and "/." not in path and "%2e" not in path and "%2f" not in path:
+        return value
+    return None
+
+
 def reduce_event(chunk: Any, vis: Visibility) -> Iterator[dict[str, Any]]:
     """The frames a visitor may see for one upstream chunk: none, one, or several (split answers)."""
     if not isinstance(chunk, Mapping):
@@ -166,8 +181,7 @@ def reduce_event(chunk: Any, vis: Visibility) -> Iterator[dict[str, Any]]:
         for key in ("id", "type", "belongs_to"):
             if isinstance(chunk.get(key), str):
                 out[key] = chunk[key][:NAME_CHARS]
-        url = chunk.get("url")
-        if isinstance(url, str) and len(url) <= 4_000 and url.startswith(("https://", "http://", "/")):
+        if (url := file_url(chunk.get("url"))) is not None:
             out["url"] = url
         yield out
     elif not vis.progress:

@@ -224,6 +224,7 @@ def build_config(request: Request, settings: Settings, skin: Skin, params: Mappi
         "footer": settings.footer_text,
         "showSources": settings.show_sources,
         "showProgress": settings.show_progress,
+        "imageHosts": list(settings.image_hosts),
         "inputForm": private["inputForm"],
         "accessRequired": gated(settings),
         "accessMisconfigured": settings.access_misconfigured,

@@ -30,6 +30,8 @@ _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
 _AVATAR = re.compile(
     r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:@/?-]*)?$"
 )
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_IMAGE_HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
 
 
 class SettingsError(ValueError):
@@ -59,6 +61,8 @@ class Settings:
     access_code: str = ""
     # A code was set but has no visible character: the gate stays shut rather than open.
     access_misconfigured: bool = False
+    # Hosts whose images in answers load at once: ("*",) any, () none (each waits for a click).
+    image_hosts: tuple[str, ...] = ()
 
     def require_app(self) -> str:
         if not self.app_id:
@@ -164,6 +168,18 @@ def _access_code(value: Any) -> tuple[str, bool]:
     return code, False
 
 
+def _image_hosts(value: Any) -> tuple[str, ...]:
+    """`*`, or host names (`cdn.example.com`, `*.example.com`); a pasted https URL counts for its host."""
+    hosts: list[str] = []
+    for part in re.split(r"[\s,]+", _text(value, LONG_TEXT_LIMIT).lower()):
+        if part == "*":
+            return ("*",)
+        host = part.removeprefix("https://").split("/", 1)[0]
+        if host and _IMAGE_HOST.match(host):
+            hosts.append(host)
+    return tuple(dict.fromkeys(hosts))
+
+
 def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     """Settings from the endpoint's stored values; never raises."""
     raw = raw if isinstance(raw, Mapping) else {}
@@ -200,4 +216,5 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         origins_dropped=dropped,
         access_code=access_code,
         access_misconfigured=access_misconfigured,
+        image_hosts=_image_hosts(raw.get("image_hosts")),
     )

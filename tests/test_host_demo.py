@@ -72,3 +72,9 @@ def test_blocking_collapses_the_stream(chat):
     answer = chat.blocking(turn)
     assert answer["answer"].startswith("Sorry, I can't share that.")
     assert answer["event"] == "message" and answer["conversation_id"] == turn.conversation_id
+
+
+@pytest.mark.parametrize("payload", ["<kbd> <table background=/x q=<>\n\n> quote  ", ">" * 2500 + " x"])
+def test_echo_answers_the_rest_verbatim(chat, payload):
+    _, steps = run(chat, "/echo " + payload)
+    assert "".join(e["answer"] for e in chunks(steps) if e["event"] == "message") == payload

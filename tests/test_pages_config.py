@@ -47,6 +47,7 @@ KEYS = {
     "footer",
     "showSources",
     "showProgress",
+    "imageHosts",
     "inputForm",
     "accessRequired",
     "appConfigured",

@@ -33,6 +33,7 @@ COMMANDS = {
     "/unpublished": "a chatflow with no published workflow (`unexpected app type`, wrapped in `invalid_param`)",
     "/nouser": "the end user is missing (`user not found`, wrapped in `invalid_param`)",
     "/endless": "a very long answer at human pace: the host's 240 s chat-stream cut ends it",
+    "/echo": "answers the rest of the message verbatim (for testing hostile answers)",
 }
 
 CITATIONS = [
@@ -429,4 +430,12 @@ class DemoBackend(Backend):
         # Long enough at human pace to outlast the 240 s cut; finite so a fast replay still ends.
         yield self._pause(0.1)
         yield from self._deltas(turn, "The fog horn sounds again. " * 1000, gap=0.05, rng=random.Random(7))
+    def _cmd_echo(self, turn: Turn) -> Iterator[Step]:
+        query = turn.query.lstrip()
+        text = query[len("/echo") :].removeprefix(" ")
+        yield self._pause(0.05)
+        if len(text) > 2_000:
+            yield ("chunk", event(turn, "message", answer=text))  # long payloads in one delta
+        else:
+            yield from self._deltas(turn, text, gap=0.0)
         yield self._end(turn)

@@ -2,7 +2,7 @@
 import { $, $$, clone, emit, h, show } from "./dom.js";
 import { errorKey, formatWait, pickLanguage, translator } from "./i18n.js";
 import { createInputForm } from "./inputs.js";
-import { renderAnswer, setCodeCopy, setMarkdown } from "./markdown.js";
+import { renderAnswer, setCodeCopy, setImageHosts, setImageLabel, setMarkdown, setRenderFailure } from "./markdown.js";
 import { sampleConversation } from "./preview.js";
 import { emptyAnswer, reduce } from "./reduce.js";
 import { createStore, memoryBackend, newId } from "./store.js";
@@ -87,6 +87,10 @@ export function startApp(root, cfg) {
   for (const n of $$("[data-cs-title]", root)) n.textContent = bot;
   el.input.placeholder = cfg.placeholder || t("placeholder", { bot });
   setCodeCopy(t("copyCode"), (text, btn) => copyText(text, btn, t("copyCode")));
+  setImageHosts(cfg.imageHosts);
+  setImageLabel((host) => t("imageShow", { host }));
+  setRenderFailure(() => renderFailed());
+  let lastRenderFailure = 0; // declared before the welcome renders: renderFailed may run that early
 
   // --- notices (storage, configuration) -------------------------------------------------------
   const notices = new Set();
@@ -99,7 +103,7 @@ export function startApp(root, cfg) {
   const store = preview
     ? createStore(cfg.hookId, memoryBackend())
     : createStore(cfg.hookId, undefined, { onDegrade: (why) => notice(why === "full" ? "storageFull" : "storageUnavailable") });
-  if (store.degraded) notice("storageUnavailable");
+  if (store.degraded) notice(store.degraded === "full" ? "storageFull" : "storageUnavailable");
   if (cfg.appConfigured === false) notice("notConfigured");
   if (cfg.accessMisconfigured) notice("accessMisconfigured");
 
@@ -108,7 +112,8 @@ export function startApp(root, cfg) {
   const locked = !!cfg.accessRequired && !preview;
   let form = createInputForm(el.fields, [], t);
   function applyPage(p) {
-    setMarkdown(el.welcome, p.welcome || t("welcome"));
+    const welcome = p.welcome || t("welcome");
+    showPlainOnFailure(el.welcome, welcome, () => setMarkdown(el.welcome, welcome));
     const suggestions = (Array.isArray(p.suggestions) ? p.suggestions : []).filter((s) => typeof s === "string" && s);
     el.suggestions.replaceChildren(...suggestions.map((q) => h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) }))));
     show(el.suggestBox, suggestions.length > 0);
@@ -138,7 +143,16 @@ export function startApp(root, cfg) {
     return { id: newId(), conversationId: null, title: "", updated: Date.now(), messages: [], inputs: {} };
   }
 
+  // Stored data is untrusted: whatever is wrong with it, the page starts (with a fresh conversation).
   function load() {
+    try {
+      return loadStored();
+    } catch {
+      return fresh();
+    }
+  }
+
+  function loadStored() {
     if (preview) return sampleConversation();
     const id = store.get("current");
     const c = (typeof id === "string" && store.load(id)) || fresh();
@@ -184,7 +198,7 @@ export function startApp(root, cfg) {
     syncRestartDivider(li, m);
     const answer = $("[data-cs-answer]", li);
     if (li.csText !== m.text) {
-      renderAnswer(answer, m.text);
+      showPlainOnFailure(answer, m.text, () => renderAnswer(answer, m.text));
       li.csText = m.text;
     }
     li.setAttribute("aria-busy", m.streaming ? "true" : "false");
@@ -262,7 +276,7 @@ export function startApp(root, cfg) {
       nodes[i] = buildNode(m);
       el.log.append(nodes[i]);
     }
-    if (m.role === "bot") renderBot(nodes[i], m, i === conv.messages.length - 1);
+    if (m.role === "bot") showPlainOnFailure($("[data-cs-answer]", nodes[i]), m.text, () => renderBot(nodes[i], m, i === conv.messages.length - 1));
   }
 
   function renderAll() {
@@ -316,6 +330,23 @@ export function startApp(root, cfg) {
     root.classList.toggle("cs-streaming", on);
     if (on && document.activeElement === el.send) el.stop.focus();
     if (!on && document.activeElement === el.stop) el.input.focus();
+  }
+
+  // --- render failures: the text is shown as it is, the page keeps working ------------------------
+  function renderFailed() {
+    // Once a second at most: a hostile answer fails again on every streamed frame.
+    if (Date.now() - lastRenderFailure < 1000) return;
+    lastRenderFailure = Date.now();
+    emit("error", { code: "render_failed", message: t("renderFailed") });
+  }
+
+  function showPlainOnFailure(box, text, render) {
+    try {
+      render();
+    } catch {
+      if (box) box.replaceChildren(h("p", { class: "cs-md-plain", text: String(text ?? "") }));
+      renderFailed();
+    }
   }
 
   // --- sending --------------------------------------------------------------------------------

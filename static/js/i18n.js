@@ -472,6 +472,17 @@ const es = {
 
 export const MESSAGES = { en, "zh-Hans": zhHans, ja, ko, "pt-BR": ptBR, es };
 
+// Strings of the hardened answer renderer (foreign images, answers shown as plain text).
+const RENDERER_STRINGS = {
+  en: { imageShow: "Show image from {host}", renderFailed: "This answer could not be formatted, so it is shown as plain text." },
+  "zh-Hans": { imageShow: "显示来自 {host} 的图片", renderFailed: "无法排版此回答，因此以纯文本显示。" },
+  ja: { imageShow: "{host} の画像を表示", renderFailed: "この回答は整形できなかったため、プレーンテキストで表示しています。" },
+  ko: { imageShow: "{host}의 이미지 보기", renderFailed: "이 답변은 서식을 적용할 수 없어 일반 텍스트로 표시합니다." },
+  "pt-BR": { imageShow: "Mostrar imagem de {host}", renderFailed: "Não foi possível formatar esta resposta; ela aparece como texto simples." },
+  es: { imageShow: "Mostrar imagen de {host}", renderFailed: "No se pudo dar formato a esta respuesta; se muestra como texto sin formato." },
+};
+for (const [lang, strings] of Object.entries(RENDERER_STRINGS)) Object.assign(MESSAGES[lang], strings);
+
 // /talk and unlock error codes -> message keys. Unknown codes fall back to "err.generic".
 export const ERROR_KEYS = {
   invalid_json: "err.request",

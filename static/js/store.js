@@ -1,6 +1,82 @@
 // Browser storage for one bot: every key starts with "chatskins:<hookId>:" because every plugin
 // page shares Dify's origin. When storage is unavailable or full, everything moves to memory
 // (the conversation on screen is never lost) and `degraded` says why, so the page can tell the visitor.
+// What is stored is untrusted input (another version of this page, a browser extension, a person
+// with devtools): every read goes through a normalizer that keeps what it understands and drops
+// the rest, and the stored format carries a version that older data is migrated from.
+
+// 1: {conversations: [meta], "conv:<id>": {messages, inputs}} without a version;
+// 2: the same, normalized, with `format: 2` in every index entry and transcript.
+export const FORMAT = 2;
+
+const isQuota = (e) => !!e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22);
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const str = (v) => (typeof v === "string" ? v : "");
+const strOrNull = (v) => (typeof v === "string" && v ? v : null);
+const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const list = (v) => (Array.isArray(v) ? v : []);
+
+function citation(c) {
+  if (!isObject(c)) return null;
+  return { position: num(c.position) ?? 0, dataset: str(c.dataset), document: str(c.document), content: str(c.content), score: num(c.score) };
+}
+
+function step(s) {
+  if (!isObject(s)) return null;
+  return { key: str(s.key), title: str(s.title), type: str(s.type), status: str(s.status) || "succeeded", elapsed: num(s.elapsed) };
+}
+
+function tool(t) {
+  if (!isObject(t)) return null;
+  return { position: num(t.position) ?? 0, names: list(t.names).filter((n) => typeof n === "string"), thought: str(t.thought) };
+}
+
+function messageError(e) {
+  if (!isObject(e)) return null;
+  return { code: str(e.code) || "internal_server_error", message: str(e.message), status: num(e.status) };
+}
+
+// One stored message in today's shape, or null when nothing usable is left of it.
+export function normalizeMessage(m) {
+  if (!isObject(m)) return null;
+  const role = m.role === "user" ? "user" : m.role === "bot" || m.role === "assistant" ? "bot" : null;
+  // Older or foreign shapes kept the text as `content` or `answer`.
+  const text = [m.text, m.content, m.answer].find((v) => typeof v === "string") ?? "";
+  if (role === "user") return text ? { role, text } : null;
+  if (role !== "bot") return null;
+  const out = {
+    role,
+    text,
+    messageId: strOrNull(m.messageId),
+    conversationId: strOrNull(m.conversationId),
+    citations: list(m.citations).map(citation).filter(Boolean),
+    steps: list(m.steps).map(step).filter(Boolean),
+    tools: list(m.tools).map(tool).filter(Boolean),
+    error: messageError(m.error),
+    restarted: m.restarted === true,
+    done: m.done === true,
+    interrupted: m.interrupted === true,
+  };
+  if (m.streaming === true) out.streaming = true;
+  if (m.stopped === true) out.stopped = true;
+  if (Array.isArray(m.followups)) out.followups = m.followups.filter((q) => typeof q === "string" && q);
+  return out;
+}
+
+// A stored transcript body (today's object, or a bare message array) as {messages, inputs}.
+export function normalizeTranscript(body) {
+  const raw = Array.isArray(body) ? { messages: body } : isObject(body) ? body : {};
+  const inputs = {};
+  if (isObject(raw.inputs)) {
+    for (const [k, v] of Object.entries(raw.inputs)) if (["string", "number", "boolean"].includes(typeof v)) inputs[k] = v;
+  }
+  return { messages: list(raw.messages).map(normalizeMessage).filter(Boolean), inputs };
+}
+
+function normalizeMeta(c) {
+  if (!isObject(c) || typeof c.id !== "string" || !c.id) return null;
+  return { id: c.id, conversationId: strOrNull(c.conversationId), title: str(c.title), updated: num(c.updated) ?? 0, format: num(c.format) ?? 1 };
+}
 
 export function memoryBackend() {
   const m = new Map();
@@ -15,22 +91,29 @@ export function memoryBackend() {
   };
 }
 
-function defaultBackend() {
+// localStorage and, when it cannot be written, why: "full" (quota) or "unavailable" (blocked, absent).
+function probeLocalStorage() {
+  let ls = null;
   try {
-    const ls = globalThis.localStorage;
+    ls = globalThis.localStorage;
+    if (!ls) return { area: null, why: "unavailable" };
     const probe = "chatskins:probe";
     ls.setItem(probe, "1");
     ls.removeItem(probe);
-    return ls;
-  } catch {
-    return null;
+    return { area: ls, why: null };
+  } catch (e) {
+    // A full storage can still be read: what is stored stays visible.
+    return isQuota(e) ? { area: ls, why: "full" } : { area: null, why: "unavailable" };
   }
 }
 
-export function createStore(hookId, backend = defaultBackend(), { onDegrade } = {}) {
+// `backend` undefined: the browser's localStorage (probed); null: none; else a Storage-like object.
+export function createStore(hookId, backend, { onDegrade } = {}) {
   const prefix = `chatskins:${hookId || "local"}:`;
   let area = backend;
   let degraded = null;
+  let startWhy = null;
+  if (backend === undefined) ({ area, why: startWhy } = probeLocalStorage());
   if (!area) {
     area = memoryBackend();
     degraded = "unavailable";
@@ -67,7 +150,7 @@ export function createStore(hookId, backend = defaultBackend(), { onDegrade } = 
     try {
       area.setItem(prefix + name, raw);
     } catch (e) {
-      degrade(e && e.name === "QuotaExceededError" ? "full" : "unavailable");
+      degrade(isQuota(e) ? "full" : "unavailable");
       area.setItem(prefix + name, raw);
     }
   }
@@ -80,10 +163,30 @@ export function createStore(hookId, backend = defaultBackend(), { onDegrade } = 
     }
   }
 
-  function list() {
-    const v = get("conversations", []);
-    return Array.isArray(v) ? v.filter((c) => c && typeof c.id === "string") : [];
+  function index() {
+    const seen = new Set();
+    return list(get("conversations", []))
+      .map(normalizeMeta)
+      .filter((c) => c && !seen.has(c.id) && seen.add(c.id));
   }
+
+  // Rewrites conversations of an older format in today's shape; never throws (reads normalize anyway).
+  function migrate() {
+    try {
+      const metas = index();
+      if (!metas.some((c) => c.format < FORMAT)) return;
+      for (const c of metas) {
+        if (c.format < FORMAT) set(`conv:${c.id}`, { ...normalizeTranscript(get(`conv:${c.id}`, null)), format: FORMAT });
+      }
+      set("conversations", metas.map((c) => ({ ...c, format: Math.max(c.format, FORMAT) })));
+    } catch {
+      /* unreadable: every read normalizes anyway */
+    }
+  }
+
+  // Full at start: keep reading what is there, write to memory from now on.
+  if (startWhy === "full") degrade("full");
+  migrate();
 
   return {
     prefix,
@@ -94,26 +197,25 @@ export function createStore(hookId, backend = defaultBackend(), { onDegrade } = 
     set,
     remove,
     // Conversations: an index of {id, conversationId, title, updated} plus one transcript key each.
-    list,
+    list: index,
     load(id) {
-      const meta = list().find((c) => c.id === id);
+      const meta = index().find((c) => c.id === id);
       if (!meta) return null;
-      const body = get(`conv:${id}`, {}) || {};
-      const messages = Array.isArray(body.messages) ? body.messages : [];
-      return { ...meta, messages, inputs: body.inputs && typeof body.inputs === "object" ? body.inputs : {} };
+      const { format, ...rest } = meta; // the index's bookkeeping, not the conversation's
+      return { ...rest, ...normalizeTranscript(get(`conv:${id}`, null)) };
     },
     save(conv) {
-      const meta = { id: conv.id, conversationId: conv.conversationId || null, title: conv.title || "", updated: conv.updated || Date.now() };
-      set(`conv:${conv.id}`, { messages: conv.messages || [], inputs: conv.inputs || {} });
-      const rest = list().filter((c) => c.id !== conv.id);
+      const meta = { id: conv.id, conversationId: conv.conversationId || null, title: conv.title || "", updated: conv.updated || Date.now(), format: FORMAT };
+      set(`conv:${conv.id}`, { messages: conv.messages || [], inputs: conv.inputs || {}, format: FORMAT });
+      const rest = index().filter((c) => c.id !== conv.id);
       set("conversations", [meta, ...rest].sort((a, b) => b.updated - a.updated));
     },
     rename(id, title) {
-      set("conversations", list().map((c) => (c.id === id ? { ...c, title } : c)));
+      set("conversations", index().map((c) => (c.id === id ? { ...c, title } : c)));
     },
     delete(id) {
       remove(`conv:${id}`);
-      set("conversations", list().filter((c) => c.id !== id));
+      set("conversations", index().filter((c) => c.id !== id));
       if (get("current") === id) remove("current");
     },
     // Every key this bot owns (for tests and for wiping).

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createStore, memoryBackend } from "../../static/js/store.js";
+import { readFileSync } from "node:fs";
+import { FORMAT, createStore, memoryBackend } from "../../static/js/store.js";
 
 // A Storage-like object that can be made to fail like a full or blocked localStorage.
 function fakeStorage({ failWith = null, quotaAfter = Infinity } = {}) {
@@ -64,7 +65,9 @@ test("a half-streamed answer is stored as it is (the page marks it interrupted o
   const s = createStore("h", fakeStorage());
   const bot = { role: "bot", text: "partial", streaming: true };
   s.save({ id: "c", messages: [{ role: "user", text: "q" }, bot] });
-  assert.deepEqual(s.load("c").messages[1], bot);
+  const loaded = s.load("c").messages[1];
+  assert.equal(loaded.text, "partial");
+  assert.equal(loaded.streaming, true);
 });
 
 test("storage full: switches to memory, keeps earlier data, says why once", () => {
@@ -100,4 +103,78 @@ test("corrupt stored values read as defaults, never throw", () => {
   assert.deepEqual(s.list(), []);
   backing.setItem("chatskins:h:conversations", JSON.stringify([{ id: "x", title: "t" }, 5, null]));
   assert.deepEqual(s.load("x").messages, []);
+});
+
+// --- stored transcripts are untrusted (tests/data/hostile/transcripts.json) ---------------------
+
+const MATRIX = JSON.parse(readFileSync(new URL("../data/hostile/transcripts.json", import.meta.url), "utf8")).cases;
+
+for (const c of MATRIX) {
+  test(`corrupted transcript matrix: ${c.name}`, () => {
+    const backing = fakeStorage();
+    backing.setItem("chatskins:h:conversations", c.index);
+    if (c.body !== null) backing.setItem("chatskins:h:conv:c1", c.body);
+    const s = createStore("h", backing);
+    const conv = s.load("c1");
+    if (c.expect === null) {
+      assert.equal(conv, null);
+      assert.deepEqual(s.list(), []);
+      return;
+    }
+    assert.deepEqual(
+      conv.messages.map((m) => m.text),
+      c.expect.texts,
+    );
+    for (const m of conv.messages) {
+      assert.ok(m.role === "user" || m.role === "bot");
+      if (m.role === "bot") for (const k of ["citations", "steps", "tools"]) assert.ok(Array.isArray(m[k]), k);
+    }
+    if ("title" in c.expect) assert.equal(conv.title, c.expect.title);
+    if ("conversationId" in c.expect) assert.equal(conv.conversationId, c.expect.conversationId);
+    if ("inputs" in c.expect) assert.deepEqual(conv.inputs, c.expect.inputs);
+    // Whatever was there, the page can keep working with it: save and load again.
+    s.save({ ...conv, messages: [...conv.messages, { role: "user", text: "next" }] });
+    assert.equal(s.load("c1").messages.at(-1).text, "next");
+  });
+}
+
+test("version 1 data is migrated once to the current format", () => {
+  const backing = fakeStorage();
+  backing.setItem("chatskins:h:conversations", JSON.stringify([{ id: "a", title: "A", updated: 1 }]));
+  backing.setItem("chatskins:h:conv:a", JSON.stringify({ messages: [{ role: "user", text: "q" }, null, { role: "assistant", content: "old" }] }));
+  createStore("h", backing);
+  const index = JSON.parse(backing.getItem("chatskins:h:conversations"));
+  assert.equal(index[0].format, FORMAT);
+  const body = JSON.parse(backing.getItem("chatskins:h:conv:a"));
+  assert.equal(body.format, FORMAT);
+  assert.deepEqual(
+    body.messages.map((m) => [m.role, m.text]),
+    [
+      ["user", "q"],
+      ["bot", "old"],
+    ],
+  );
+  // Already current: a second start writes nothing.
+  let writes = 0;
+  const counting = { ...backing, getItem: backing.getItem, key: backing.key, removeItem: backing.removeItem, setItem: () => writes++, get length() { return backing.length; } };
+  createStore("h", counting);
+  assert.equal(writes, 0);
+});
+
+test("localStorage already full at start: reads what is stored, says full (not unavailable)", () => {
+  const backing = fakeStorage();
+  backing.setItem("chatskins:h:conversations", JSON.stringify([{ id: "a", title: "A", updated: 1, format: FORMAT }]));
+  backing.setItem("chatskins:h:conv:a", JSON.stringify({ format: FORMAT, messages: [{ role: "user", text: "kept" }] }));
+  const full = fakeStorage({ quotaAfter: 0 });
+  const saved = globalThis.localStorage;
+  globalThis.localStorage = { ...backing, getItem: backing.getItem, key: backing.key, removeItem: backing.removeItem, setItem: full.setItem, get length() { return backing.length; } };
+  try {
+    const s = createStore("h");
+    assert.equal(s.degraded, "full");
+    assert.equal(s.load("a").messages[0].text, "kept");
+    s.save({ id: "b", messages: [{ role: "user", text: "new" }] });
+    assert.equal(s.load("b").messages[0].text, "new");
+  } finally {
+    globalThis.localStorage = saved;
+  }
 });
