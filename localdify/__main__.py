@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nLocal Dify host on {host.base_url}  (index: {host.base_url}/)")
         for ep in host.config.endpoints:
             app = (ep.settings.get("app") or {}).get("app_id")
-            backend = host.config.apps.get(app, {}).get("backend")
-            print(f"\n  {ep.name}  [hook {ep.hook_id}, app {app} ({backend})]")
+            options = host.config.apps.get(app, {})
+            print(f"\n  {ep.name}  [hook {ep.hook_id}, app {options.get('name')} = {app} ({options.get('backend')})]")
             for url in host.page_urls(ep.hook_id):
                 print(f"    {url}")
         print("\nPress Ctrl-C to stop.\n", flush=True)

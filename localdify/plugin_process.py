@@ -141,7 +141,10 @@ class PluginProcess:
                 if self._stopping or proc is None:
                     continue
                 exited = proc.poll() is not None
-                silent = time.monotonic() - self._last_beat > self.heartbeat_timeout
+                # Until its first heartbeat the plugin is starting (importing the SDK can take seconds
+                # on a busy machine): the start timeout applies then, the heartbeat limit after.
+                limit = self.heartbeat_timeout if self._ready.is_set() else max(self.heartbeat_timeout, START_TIMEOUT)
+                silent = time.monotonic() - self._last_beat > limit
             if not exited and not silent:
                 continue
             if exited:

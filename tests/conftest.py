@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite runs on small shared machines: slow input generation or a slow example is load, not a bug.
+settings.register_profile("shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("shared-machine")
 
 from localdify import Host
 from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT

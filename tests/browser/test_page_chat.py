@@ -91,7 +91,11 @@ def test_regenerate_asks_the_same_question_again(chat):
     assert "fog horn" in chat.answers()[-1].lower()
 
 
-def test_reload_mid_stream_restores_everything_and_offers_regenerate(chat):
+def test_reload_mid_stream_restores_everything_and_offers_regenerate(chat, make_host):
+    # Human-paced: at the suite's fast speed (and with coalesced chunks) /long can finish before the close.
+    paced = copy.deepcopy(HOST_CONFIG)
+    paced["apps"][DEMO_APP]["speed"] = 1
+    chat.host = make_host(paced)
     page = chat.open(DEMO_HOOK).page
     chat.send("a finished turn")
     chat.send("/long", wait=False)
