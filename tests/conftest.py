@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from localdify import Host
+from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT
+
 # The suite runs on small shared machines: slow input generation or a slow example is load, not a bug.
 settings.register_profile("shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("shared-machine")
-
-from localdify import Host
-from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,10 @@ export function startApp(root, cfg) {
   }
 
   if (typeof cfg.avatarUrl === "string" && /^https:\/\//i.test(cfg.avatarUrl)) {
-    const boxes = [...$$(".cs-avatar", root), ...$$("template", root).flatMap((tp) => [...tp.content.querySelectorAll(".cs-avatar")])];
+    const boxes = [
+      ...$$(".cs-avatar", root),
+      ...$$("template", root).flatMap((tp) => [...tp.content.querySelectorAll(".cs-avatar")]),
+    ];
     const initial = bot.slice(0, 1).toUpperCase();
     for (const box of boxes) {
       const img = h("img", { src: cfg.avatarUrl, alt: "", referrerpolicy: "no-referrer", decoding: "async" });
@@ -102,7 +105,9 @@ export function startApp(root, cfg) {
   }
   const store = preview
     ? createStore(cfg.hookId, memoryBackend())
-    : createStore(cfg.hookId, undefined, { onDegrade: (why) => notice(why === "full" ? "storageFull" : "storageUnavailable") });
+    : createStore(cfg.hookId, undefined, {
+        onDegrade: (why) => notice(why === "full" ? "storageFull" : "storageUnavailable"),
+      });
   if (store.degraded) notice(store.degraded === "full" ? "storageFull" : "storageUnavailable");
   if (cfg.appConfigured === false) notice("notConfigured");
   if (cfg.accessMisconfigured) notice("accessMisconfigured");
@@ -115,11 +120,18 @@ export function startApp(root, cfg) {
     const welcome = p.welcome || t("welcome");
     showPlainOnFailure(el.welcome, welcome, () => setMarkdown(el.welcome, welcome));
     const suggestions = (Array.isArray(p.suggestions) ? p.suggestions : []).filter((s) => typeof s === "string" && s);
-    el.suggestions.replaceChildren(...suggestions.map((q) => h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) }))));
+    el.suggestions.replaceChildren(
+      ...suggestions.map((q) =>
+        h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) })),
+      ),
+    );
     show(el.suggestBox, suggestions.length > 0);
     el.fields.replaceChildren();
     form = createInputForm(el.fields, p.inputForm, t);
-    show($("[data-cs-text='formHint']", root), (Array.isArray(p.inputForm) ? p.inputForm : []).some((f) => f && f.required));
+    show(
+      $("[data-cs-text='formHint']", root),
+      (Array.isArray(p.inputForm) ? p.inputForm : []).some((f) => f && f.required),
+    );
     el.input.placeholder = (typeof p.placeholder === "string" && p.placeholder) || t("placeholder", { bot });
     notice("paramsUnavailable", cfg.appConfigured !== false && !!p.paramsUnavailable);
     if (conv) {
@@ -157,7 +169,9 @@ export function startApp(root, cfg) {
     const id = store.get("current");
     const c = (typeof id === "string" && store.load(id)) || fresh();
     // An answer still streaming when the page went away: keep its text, mark it interrupted.
-    c.messages = c.messages.map((m) => (m && m.role === "bot" && m.streaming ? { ...m, streaming: false, interrupted: true } : m));
+    c.messages = c.messages.map((m) =>
+      m && m.role === "bot" && m.streaming ? { ...m, streaming: false, interrupted: true } : m,
+    );
     return c;
   }
 
@@ -212,16 +226,31 @@ export function startApp(root, cfg) {
       const current = m.steps.findLast((s) => s.status === "running");
       const count = m.steps.length + m.tools.reduce((n, tool) => n + tool.names.length, 0);
       $("[data-cs-progress-label]", li).textContent =
-        m.streaming && (working || !m.text) ? (current && current.title ? `${t("thinking")} ${current.title}` : t("thinking")) : `${t("steps")} (${count})`;
+        m.streaming && (working || !m.text)
+          ? current && current.title
+            ? `${t("thinking")} ${current.title}`
+            : t("thinking")
+          : `${t("steps")} (${count})`;
       if (li.csSteps !== m.steps || li.csTools !== m.tools) {
         li.csSteps = m.steps;
         li.csTools = m.tools;
         const list = $("[data-cs-steps]", li);
         list.replaceChildren(
           ...m.steps.map((s) =>
-            h("li", { class: `cs-step cs-step-${s.status === "running" ? "running" : s.status === "succeeded" ? "done" : "failed"}` }, h("span", { text: s.title }), s.status !== "running" && s.status !== "succeeded" ? h("span", { class: "cs-muted", text: ` (${t("stepFailed")})` }) : null),
+            h(
+              "li",
+              {
+                class: `cs-step cs-step-${s.status === "running" ? "running" : s.status === "succeeded" ? "done" : "failed"}`,
+              },
+              h("span", { text: s.title }),
+              s.status !== "running" && s.status !== "succeeded"
+                ? h("span", { class: "cs-muted", text: ` (${t("stepFailed")})` })
+                : null,
+            ),
           ),
-          ...m.tools.flatMap((tool) => tool.names.map((name) => h("li", { class: "cs-step cs-step-done", text: t("usedTool", { name }) }))),
+          ...m.tools.flatMap((tool) =>
+            tool.names.map((name) => h("li", { class: "cs-step cs-step-done", text: t("usedTool", { name }) })),
+          ),
         );
       }
     }
@@ -253,7 +282,12 @@ export function startApp(root, cfg) {
             { class: "cs-source" },
             h("span", { class: "cs-source-name", text: c.document || c.dataset || "—" }),
             c.dataset && c.document ? h("span", { class: "cs-source-set", text: c.dataset }) : null,
-            c.content ? h("p", { class: "cs-source-text", text: c.content.length > 400 ? c.content.slice(0, 400) + "…" : c.content }) : null,
+            c.content
+              ? h("p", {
+                  class: "cs-source-text",
+                  text: c.content.length > 400 ? c.content.slice(0, 400) + "…" : c.content,
+                })
+              : null,
           ),
         ),
       );
@@ -261,7 +295,12 @@ export function startApp(root, cfg) {
 
     const follow = $("[data-cs-followups]", li);
     const fups = !m.streaming && last && Array.isArray(m.followups) ? m.followups : [];
-    if (follow.childElementCount !== fups.length) follow.replaceChildren(...fups.map((q) => h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) }))));
+    if (follow.childElementCount !== fups.length)
+      follow.replaceChildren(
+        ...fups.map((q) =>
+          h("li", {}, h("button", { type: "button", class: "cs-chip", text: q, onclick: () => send(q) })),
+        ),
+      );
     show(follow, fups.length > 0);
 
     show($("[data-cs-actions]", li), !m.streaming && (!!m.text || last));
@@ -276,7 +315,10 @@ export function startApp(root, cfg) {
       nodes[i] = buildNode(m);
       el.log.append(nodes[i]);
     }
-    if (m.role === "bot") showPlainOnFailure($("[data-cs-answer]", nodes[i]), m.text, () => renderBot(nodes[i], m, i === conv.messages.length - 1));
+    if (m.role === "bot")
+      showPlainOnFailure($("[data-cs-answer]", nodes[i]), m.text, () =>
+        renderBot(nodes[i], m, i === conv.messages.length - 1),
+      );
   }
 
   function renderAll() {
@@ -411,7 +453,8 @@ export function startApp(root, cfg) {
         onEvent(ev) {
           m = reduce(m, ev);
           if (owner !== conv) return;
-          if (ev.event === "conversation_restarted" || (m.conversationId && m.conversationId !== conv.conversationId)) conv.conversationId = m.conversationId;
+          if (ev.event === "conversation_restarted" || (m.conversationId && m.conversationId !== conv.conversationId))
+            conv.conversationId = m.conversationId;
           conv.messages[index] = { ...m, streaming: !m.done };
           schedule(index);
           save(false);
@@ -449,7 +492,9 @@ export function startApp(root, cfg) {
         openAccess();
       }
     } else if (!m.stopped) {
-      announce(`${t("answerFrom", { bot })} ${$("[data-cs-answer]", nodes[index])?.textContent || m.text}`.slice(0, 4000));
+      announce(
+        `${t("answerFrom", { bot })} ${$("[data-cs-answer]", nodes[index])?.textContent || m.text}`.slice(0, 4000),
+      );
       emit("answer", { text: m.text, messageId: m.messageId, conversationId: conv.conversationId });
     }
   }
@@ -567,7 +612,12 @@ export function startApp(root, cfg) {
   }
 
   function renameRow(li, c) {
-    const field = h("input", { class: "cs-field-input", value: c.title || "", "aria-label": t("renameLabel"), maxlength: "120" });
+    const field = h("input", {
+      class: "cs-field-input",
+      value: c.title || "",
+      "aria-label": t("renameLabel"),
+      maxlength: "120",
+    });
     const done = (ok) => {
       if (ok) {
         const title = field.value.trim().slice(0, 120);
@@ -650,7 +700,11 @@ export function startApp(root, cfg) {
       }
     }
     const url = URL.createObjectURL(new Blob([lines.join("\n")], { type: "text/markdown;charset=utf-8" }));
-    const name = (conv.title || "conversation").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 60) || "conversation";
+    const name =
+      (conv.title || "conversation")
+        .replace(/[^\p{L}\p{N}]+/gu, "-")
+        .replace(/^-|-$/g, "")
+        .slice(0, 60) || "conversation";
     const a = h("a", { href: url, download: `${name}.md` });
     document.body.append(a);
     a.click();

@@ -23,7 +23,8 @@ export function splitBlocks(text, min = 1500, maxLines = 200) {
     pos = nl + 1;
     lines++;
     // Cut only when the next line is known and is not indented (an indented line may continue a list).
-    const blank = !fence && line.trim() === "" && pos - start >= min && pos < text.length && !/[ \t\r\n]/.test(text[pos]);
+    const blank =
+      !fence && line.trim() === "" && pos - start >= min && pos < text.length && !/[ \t\r\n]/.test(text[pos]);
     const long = !fence && pos < text.length && (lines >= maxLines * 5 || (lines >= maxLines && text[pos] !== "|"));
     if (blank || long) {
       out.push(text.slice(start, pos));

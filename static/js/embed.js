@@ -90,7 +90,10 @@ if (script) create(script);
 
 /** The base URL of a hook: the script's URL without `embed.js` (ends with a slash). */
 function hookBase(url) {
-  return new URL(url, location.href).href.replace(/[?#].*$/, "").replace(/(embed\.js)?$/, "").replace(/\/?$/, "/");
+  return new URL(url, location.href).href
+    .replace(/[?#].*$/, "")
+    .replace(/(embed\.js)?$/, "")
+    .replace(/\/?$/, "/");
 }
 
 function options(script, base) {
@@ -200,7 +203,8 @@ function create(script) {
       }
     }
   };
-  const post = (detail) => iframe.contentWindow.postMessage({ type: "chatskins", bubble: id, name: "command", detail }, origin);
+  const post = (detail) =>
+    iframe.contentWindow.postMessage({ type: "chatskins", bubble: id, name: "command", detail }, origin);
   const command = (detail) => {
     frame();
     ready ? post(detail) : pending.push(detail);
@@ -216,7 +220,10 @@ function create(script) {
     iframe.allow = "clipboard-write";
     iframe.src = base + o.skin + "?" + q;
     panel.append(iframe);
-    setTimeout(() => ready || emit("error", { code: "embed_unavailable", message: "The chat did not load." }), o.timeout);
+    setTimeout(
+      () => ready || emit("error", { code: "embed_unavailable", message: "The chat did not load." }),
+      o.timeout,
+    );
   }
 
   const tipKey = "chatskins:welcome:" + id;

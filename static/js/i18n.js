@@ -76,7 +76,8 @@ const en = {
   "err.unavailable": "The chat app is not available right now. Please try again later.",
   "err.generic": "Something went wrong. Please retry.",
   "err.cut": "The answer took too long and was cut. What arrived so far is kept above.",
-  "err.paused": "The assistant paused for a step this page cannot show (for example an approval). Please try again later.",
+  "err.paused":
+    "The assistant paused for a step this page cannot show (for example an approval). Please try again later.",
   restartedDivider: "Started a new conversation: the assistant no longer remembers the messages above.",
 };
 
@@ -310,7 +311,8 @@ const ko = {
   "err.unavailable": "채팅 앱을 지금 사용할 수 없습니다. 나중에 다시 시도하세요.",
   "err.generic": "문제가 발생했습니다. 다시 시도하세요.",
   "err.cut": "답변이 너무 오래 걸려 중간에 끊겼습니다. 지금까지 받은 내용은 위에 남겨 두었습니다.",
-  "err.paused": "어시스턴트가 이 페이지에서 보여 줄 수 없는 단계(예: 승인)를 기다리고 있습니다. 나중에 다시 시도하세요.",
+  "err.paused":
+    "어시스턴트가 이 페이지에서 보여 줄 수 없는 단계(예: 승인)를 기다리고 있습니다. 나중에 다시 시도하세요.",
   restartedDivider: "새 대화를 시작했습니다. 어시스턴트는 위의 메시지를 더 이상 기억하지 않습니다.",
 };
 
@@ -353,14 +355,16 @@ const ptBR = {
   suggestions: "Perguntas sugeridas",
   welcome: "Olá! Como posso ajudar hoje?",
   storageFull: "O armazenamento do navegador está cheio: esta conversa fica guardada só até você fechar a página.",
-  storageUnavailable: "O armazenamento do navegador não está disponível: esta conversa fica guardada só até você fechar a página.",
+  storageUnavailable:
+    "O armazenamento do navegador não está disponível: esta conversa fica guardada só até você fechar a página.",
   accessTitle: "Este chat é protegido",
   accessText: "Digite o código de acesso que você recebeu.",
   accessLabel: "Código de acesso",
   accessSubmit: "Continuar",
   accessWrong: "Código incorreto. Tente de novo.",
   accessTooMany: "Códigos errados demais. Aguarde {time} e tente de novo.",
-  accessMisconfigured: "Este chat não está disponível no momento: o responsável pelo site precisa corrigir as configurações de acesso.",
+  accessMisconfigured:
+    "Este chat não está disponível no momento: o responsável pelo site precisa corrigir as configurações de acesso.",
   "err.tooMany": "Códigos de acesso errados demais. Aguarde alguns minutos e tente de novo.",
   formTitle: "Antes de começar",
   formHint: "Campos com * são obrigatórios.",
@@ -388,7 +392,8 @@ const ptBR = {
   "err.unavailable": "O app de chat não está disponível agora. Tente mais tarde.",
   "err.generic": "Algo deu errado. Tente de novo.",
   "err.cut": "A resposta demorou demais e foi interrompida. O que chegou até agora continua acima.",
-  "err.paused": "O assistente parou à espera de uma etapa que esta página não consegue mostrar (por exemplo, uma aprovação). Tente de novo mais tarde.",
+  "err.paused":
+    "O assistente parou à espera de uma etapa que esta página não consegue mostrar (por exemplo, uma aprovação). Tente de novo mais tarde.",
   restartedDivider: "Nova conversa iniciada: o assistente não se lembra mais das mensagens acima.",
 };
 
@@ -430,15 +435,18 @@ const es = {
   answerFrom: "{bot} respondió:",
   suggestions: "Preguntas sugeridas",
   welcome: "¡Hola! ¿En qué puedo ayudarte hoy?",
-  storageFull: "El almacenamiento del navegador está lleno: esta conversación se conserva solo hasta que cierres la página.",
-  storageUnavailable: "El almacenamiento del navegador no está disponible: esta conversación se conserva solo hasta que cierres la página.",
+  storageFull:
+    "El almacenamiento del navegador está lleno: esta conversación se conserva solo hasta que cierres la página.",
+  storageUnavailable:
+    "El almacenamiento del navegador no está disponible: esta conversación se conserva solo hasta que cierres la página.",
   accessTitle: "Este chat está protegido",
   accessText: "Escribe el código de acceso que te dieron.",
   accessLabel: "Código de acceso",
   accessSubmit: "Continuar",
   accessWrong: "Ese código no es correcto. Inténtalo de nuevo.",
   accessTooMany: "Demasiados códigos incorrectos. Espera {time} y vuelve a intentarlo.",
-  accessMisconfigured: "Este chat no está disponible ahora: el propietario del sitio debe corregir su configuración de acceso.",
+  accessMisconfigured:
+    "Este chat no está disponible ahora: el propietario del sitio debe corregir su configuración de acceso.",
   "err.tooMany": "Demasiados códigos de acceso incorrectos. Espera unos minutos y vuelve a intentarlo.",
   formTitle: "Antes de empezar",
   formHint: "Los campos con * son obligatorios.",
@@ -466,7 +474,8 @@ const es = {
   "err.unavailable": "La app de chat no está disponible ahora. Inténtalo más tarde.",
   "err.generic": "Algo salió mal. Reintenta.",
   "err.cut": "La respuesta tardó demasiado y se cortó. Lo recibido hasta ahora se mantiene arriba.",
-  "err.paused": "El asistente se detuvo a esperar un paso que esta página no puede mostrar (por ejemplo, una aprobación). Inténtalo más tarde.",
+  "err.paused":
+    "El asistente se detuvo a esperar un paso que esta página no puede mostrar (por ejemplo, una aprobación). Inténtalo más tarde.",
   restartedDivider: "Se inició una conversación nueva: el asistente ya no recuerda los mensajes de arriba.",
 };
 
@@ -474,12 +483,24 @@ export const MESSAGES = { en, "zh-Hans": zhHans, ja, ko, "pt-BR": ptBR, es };
 
 // Strings of the hardened answer renderer (foreign images, answers shown as plain text).
 const RENDERER_STRINGS = {
-  en: { imageShow: "Show image from {host}", renderFailed: "This answer could not be formatted, so it is shown as plain text." },
+  en: {
+    imageShow: "Show image from {host}",
+    renderFailed: "This answer could not be formatted, so it is shown as plain text.",
+  },
   "zh-Hans": { imageShow: "显示来自 {host} 的图片", renderFailed: "无法排版此回答，因此以纯文本显示。" },
-  ja: { imageShow: "{host} の画像を表示", renderFailed: "この回答は整形できなかったため、プレーンテキストで表示しています。" },
+  ja: {
+    imageShow: "{host} の画像を表示",
+    renderFailed: "この回答は整形できなかったため、プレーンテキストで表示しています。",
+  },
   ko: { imageShow: "{host}의 이미지 보기", renderFailed: "이 답변은 서식을 적용할 수 없어 일반 텍스트로 표시합니다." },
-  "pt-BR": { imageShow: "Mostrar imagem de {host}", renderFailed: "Não foi possível formatar esta resposta; ela aparece como texto simples." },
-  es: { imageShow: "Mostrar imagen de {host}", renderFailed: "No se pudo dar formato a esta respuesta; se muestra como texto sin formato." },
+  "pt-BR": {
+    imageShow: "Mostrar imagem de {host}",
+    renderFailed: "Não foi possível formatar esta resposta; ela aparece como texto simples.",
+  },
+  es: {
+    imageShow: "Mostrar imagen de {host}",
+    renderFailed: "No se pudo dar formato a esta respuesta; se muestra como texto sin formato.",
+  },
 };
 for (const [lang, strings] of Object.entries(RENDERER_STRINGS)) Object.assign(MESSAGES[lang], strings);
 

@@ -4,7 +4,9 @@ import { h } from "./dom.js";
 const TYPES = new Set(["text-input", "paragraph", "select", "number", "checkbox"]);
 
 export function createInputForm(container, fields, t) {
-  const list = (Array.isArray(fields) ? fields : []).filter((f) => f && TYPES.has(f.type) && typeof f.variable === "string");
+  const list = (Array.isArray(fields) ? fields : []).filter(
+    (f) => f && TYPES.has(f.type) && typeof f.variable === "string",
+  );
   const controls = new Map();
 
   list.forEach((f, i) => {
@@ -15,7 +17,8 @@ export function createInputForm(container, fields, t) {
     if (f.type === "paragraph") control = h("textarea", { rows: 3 });
     else if (f.type === "select") {
       control = h("select", {}, h("option", { value: "", text: t("select") }));
-      for (const o of Array.isArray(f.options) ? f.options : []) control.append(h("option", { value: String(o), text: String(o) }));
+      for (const o of Array.isArray(f.options) ? f.options : [])
+        control.append(h("option", { value: String(o), text: String(o) }));
     } else if (f.type === "checkbox") control = h("input", { type: "checkbox" });
     else if (f.type === "number") control = h("input", { type: "number", inputmode: "decimal", step: "any" });
     else control = h("input", { type: "text", autocomplete: "off" });
@@ -24,10 +27,20 @@ export function createInputForm(container, fields, t) {
     control.className = f.type === "checkbox" ? "cs-check" : "cs-field-input";
     control.setAttribute("aria-describedby", errId);
     if (f.required) control.setAttribute("aria-required", "true");
-    if (f.maxLength && f.type !== "checkbox" && f.type !== "select" && f.type !== "number") control.maxLength = f.maxLength;
-    const lab = h("label", { for: id, text: label }, f.required ? h("span", { class: "cs-req", "aria-hidden": "true", text: " *" }) : null);
+    if (f.maxLength && f.type !== "checkbox" && f.type !== "select" && f.type !== "number")
+      control.maxLength = f.maxLength;
+    const lab = h(
+      "label",
+      { for: id, text: label },
+      f.required ? h("span", { class: "cs-req", "aria-hidden": "true", text: " *" }) : null,
+    );
     const err = h("p", { class: "cs-field-error", id: errId });
-    const row = h("div", { class: `cs-field cs-field-${f.type}` }, ...(f.type === "checkbox" ? [control, lab] : [lab, control]), err);
+    const row = h(
+      "div",
+      { class: `cs-field cs-field-${f.type}` },
+      ...(f.type === "checkbox" ? [control, lab] : [lab, control]),
+      err,
+    );
     container.append(row);
     controls.set(f.variable, { f, control, err, label });
     setValue(f.variable, f.default);

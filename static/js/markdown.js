@@ -17,7 +17,9 @@ const marked = new Marked({
     // stops escaping text: the same token without that state change.
     tag(src) {
       const cap = src.charCodeAt(0) === 60 ? this.rules.inline.tag.exec(src) : null;
-      return cap ? { type: "html", raw: cap[0], text: cap[0], inLink: false, inRawBlock: false, block: false } : undefined;
+      return cap
+        ? { type: "html", raw: cap[0], text: cap[0], inLink: false, inRawBlock: false, block: false }
+        : undefined;
     },
   },
   renderer: {
@@ -136,7 +138,12 @@ export function checkURL(raw, kind, base = here()) {
   if (own) return url.pathname.startsWith("/files/") && !url.username && !url.password ? { url, own: true } : null;
   if (url.username || url.password) return null;
   if (url.protocol === "https:") return { url, own: false };
-  if (kind === "link" && (url.protocol === "http:" || url.protocol === "mailto:" || url.protocol === "tel:") && /^[a-z]+:/i.test(value)) return { url, own: false };
+  if (
+    kind === "link" &&
+    (url.protocol === "http:" || url.protocol === "mailto:" || url.protocol === "tel:") &&
+    /^[a-z]+:/i.test(value)
+  )
+    return { url, own: false };
   return null;
 }
 
@@ -153,10 +160,60 @@ export function imageHostAllowed(host) {
 
 // --- sanitizer ---------------------------------------------------------------------------------
 // Exactly what the renderer above emits; anything else is dropped with its content kept as text.
-const TAGS = ["p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a", "img"];
+const TAGS = [
+  "p",
+  "br",
+  "hr",
+  "strong",
+  "em",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "a",
+  "img",
+];
 const ATTRS = ["href", "title", "src", "alt", "start", "align"];
 // Every attribute that makes a browser fetch or navigate, on any element; checked even if allowed.
-const URL_ATTRS = new Set(["href", "src", "srcset", "background", "poster", "action", "formaction", "cite", "xlink:href", "data", "codebase", "longdesc", "lowsrc", "dynsrc", "ping", "manifest", "icon", "profile", "usemap", "archive", "classid", "itemtype"]);
+const URL_ATTRS = new Set([
+  "href",
+  "src",
+  "srcset",
+  "background",
+  "poster",
+  "action",
+  "formaction",
+  "cite",
+  "xlink:href",
+  "data",
+  "codebase",
+  "longdesc",
+  "lowsrc",
+  "dynsrc",
+  "ping",
+  "manifest",
+  "icon",
+  "profile",
+  "usemap",
+  "archive",
+  "classid",
+  "itemtype",
+]);
 
 const PURIFY = {
   ALLOWED_TAGS: TAGS,

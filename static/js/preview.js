@@ -28,7 +28,8 @@ export function sampleConversation() {
             position: 1,
             dataset: "Product handbook",
             document: "returns-policy.md",
-            content: "Refunds are issued to the original payment method within 5 business days of receiving the return.",
+            content:
+              "Refunds are issued to the original payment method within 5 business days of receiving the return.",
             score: 0.87,
           },
         ],

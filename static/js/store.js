@@ -9,7 +9,8 @@
 // 2: the same, normalized, with `format: 2` in every index entry and transcript.
 export const FORMAT = 2;
 
-const isQuota = (e) => !!e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22);
+const isQuota = (e) =>
+  !!e && (e.name === "QuotaExceededError" || e.name === "NS_ERROR_DOM_QUOTA_REACHED" || e.code === 22);
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const str = (v) => (typeof v === "string" ? v : "");
 const strOrNull = (v) => (typeof v === "string" && v ? v : null);
@@ -18,17 +19,33 @@ const list = (v) => (Array.isArray(v) ? v : []);
 
 function citation(c) {
   if (!isObject(c)) return null;
-  return { position: num(c.position) ?? 0, dataset: str(c.dataset), document: str(c.document), content: str(c.content), score: num(c.score) };
+  return {
+    position: num(c.position) ?? 0,
+    dataset: str(c.dataset),
+    document: str(c.document),
+    content: str(c.content),
+    score: num(c.score),
+  };
 }
 
 function step(s) {
   if (!isObject(s)) return null;
-  return { key: str(s.key), title: str(s.title), type: str(s.type), status: str(s.status) || "succeeded", elapsed: num(s.elapsed) };
+  return {
+    key: str(s.key),
+    title: str(s.title),
+    type: str(s.type),
+    status: str(s.status) || "succeeded",
+    elapsed: num(s.elapsed),
+  };
 }
 
 function tool(t) {
   if (!isObject(t)) return null;
-  return { position: num(t.position) ?? 0, names: list(t.names).filter((n) => typeof n === "string"), thought: str(t.thought) };
+  return {
+    position: num(t.position) ?? 0,
+    names: list(t.names).filter((n) => typeof n === "string"),
+    thought: str(t.thought),
+  };
 }
 
 function messageError(e) {
@@ -68,14 +85,21 @@ export function normalizeTranscript(body) {
   const raw = Array.isArray(body) ? { messages: body } : isObject(body) ? body : {};
   const inputs = {};
   if (isObject(raw.inputs)) {
-    for (const [k, v] of Object.entries(raw.inputs)) if (["string", "number", "boolean"].includes(typeof v)) inputs[k] = v;
+    for (const [k, v] of Object.entries(raw.inputs))
+      if (["string", "number", "boolean"].includes(typeof v)) inputs[k] = v;
   }
   return { messages: list(raw.messages).map(normalizeMessage).filter(Boolean), inputs };
 }
 
 function normalizeMeta(c) {
   if (!isObject(c) || typeof c.id !== "string" || !c.id) return null;
-  return { id: c.id, conversationId: strOrNull(c.conversationId), title: str(c.title), updated: num(c.updated) ?? 0, format: num(c.format) ?? 1 };
+  return {
+    id: c.id,
+    conversationId: strOrNull(c.conversationId),
+    title: str(c.title),
+    updated: num(c.updated) ?? 0,
+    format: num(c.format) ?? 1,
+  };
 }
 
 export function memoryBackend() {
@@ -176,9 +200,13 @@ export function createStore(hookId, backend, { onDegrade } = {}) {
       const metas = index();
       if (!metas.some((c) => c.format < FORMAT)) return;
       for (const c of metas) {
-        if (c.format < FORMAT) set(`conv:${c.id}`, { ...normalizeTranscript(get(`conv:${c.id}`, null)), format: FORMAT });
+        if (c.format < FORMAT)
+          set(`conv:${c.id}`, { ...normalizeTranscript(get(`conv:${c.id}`, null)), format: FORMAT });
       }
-      set("conversations", metas.map((c) => ({ ...c, format: Math.max(c.format, FORMAT) })));
+      set(
+        "conversations",
+        metas.map((c) => ({ ...c, format: Math.max(c.format, FORMAT) })),
+      );
     } catch {
       /* unreadable: every read normalizes anyway */
     }
@@ -205,17 +233,32 @@ export function createStore(hookId, backend, { onDegrade } = {}) {
       return { ...rest, ...normalizeTranscript(get(`conv:${id}`, null)) };
     },
     save(conv) {
-      const meta = { id: conv.id, conversationId: conv.conversationId || null, title: conv.title || "", updated: conv.updated || Date.now(), format: FORMAT };
+      const meta = {
+        id: conv.id,
+        conversationId: conv.conversationId || null,
+        title: conv.title || "",
+        updated: conv.updated || Date.now(),
+        format: FORMAT,
+      };
       set(`conv:${conv.id}`, { messages: conv.messages || [], inputs: conv.inputs || {}, format: FORMAT });
       const rest = index().filter((c) => c.id !== conv.id);
-      set("conversations", [meta, ...rest].sort((a, b) => b.updated - a.updated));
+      set(
+        "conversations",
+        [meta, ...rest].sort((a, b) => b.updated - a.updated),
+      );
     },
     rename(id, title) {
-      set("conversations", index().map((c) => (c.id === id ? { ...c, title } : c)));
+      set(
+        "conversations",
+        index().map((c) => (c.id === id ? { ...c, title } : c)),
+      );
     },
     delete(id) {
       remove(`conv:${id}`);
-      set("conversations", index().filter((c) => c.id !== id));
+      set(
+        "conversations",
+        index().filter((c) => c.id !== id),
+      );
       if (get("current") === id) remove("current");
     },
     // Every key this bot owns (for tests and for wiping).

@@ -16,7 +16,8 @@ async function errorFrom(res) {
   } catch {
     /* not JSON: keep the status only */
   }
-  const code = body && typeof body.code === "string" ? body.code : res.status === 401 ? "unauthorized" : "http_" + res.status;
+  const code =
+    body && typeof body.code === "string" ? body.code : res.status === 401 ? "unauthorized" : "http_" + res.status;
   const err = new TalkError(code, body && typeof body.message === "string" ? body.message : "", res.status);
   // Seconds to wait before trying again (429 from unlock); null when the server did not say.
   const wait = Number.parseInt(res.headers.get("Retry-After") || "", 10);
@@ -28,7 +29,14 @@ function post(url, body, { token, signal, accept = "application/json" } = {}) {
   const headers = { "Content-Type": "application/json", Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   // Dify's cookies are of no use here: never send them.
-  return fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal, credentials: "omit", cache: "no-store" }).catch((e) => {
+  return fetch(url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(body),
+    signal,
+    credentials: "omit",
+    cache: "no-store",
+  }).catch((e) => {
     if (e && e.name === "AbortError") throw e;
     throw new TalkError("network_error", String((e && e.message) || e));
   });

@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ERROR_KEYS, LANGUAGES, MESSAGES, errorKey, matchLanguage, pickLanguage, translator } from "../../static/js/i18n.js";
+import {
+  ERROR_KEYS,
+  LANGUAGES,
+  MESSAGES,
+  errorKey,
+  matchLanguage,
+  pickLanguage,
+  translator,
+} from "../../static/js/i18n.js";
 
 const en = MESSAGES.en;
 

@@ -5,8 +5,31 @@ import { readdirSync, readFileSync } from "node:fs";
 
 const DIR = new URL("../../locales/", import.meta.url);
 const LANGUAGES = [
-  "en", "zh-Hans", "zh-Hant", "ja", "ko", "pt-BR", "pt-PT", "es", "fr", "de", "it", "ru", "uk",
-  "pl", "ro", "tr", "vi", "th", "id", "hi", "ar", "fa", "he", "nl", "sl",
+  "en",
+  "zh-Hans",
+  "zh-Hant",
+  "ja",
+  "ko",
+  "pt-BR",
+  "pt-PT",
+  "es",
+  "fr",
+  "de",
+  "it",
+  "ru",
+  "uk",
+  "pl",
+  "ro",
+  "tr",
+  "vi",
+  "th",
+  "id",
+  "hi",
+  "ar",
+  "fa",
+  "he",
+  "nl",
+  "sl",
 ];
 
 // Values that may equal the English text, per key, with the languages where that is correct.

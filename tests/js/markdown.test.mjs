@@ -2,11 +2,45 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { splitBlocks } from "../../static/js/blocks.js";
 import { readFileSync } from "node:fs";
-import { MAX_DEPTH, checkURL, imageHostAllowed, markdownToHTML, setImageHosts, tame } from "../../static/js/markdown.js";
+import {
+  MAX_DEPTH,
+  checkURL,
+  imageHostAllowed,
+  markdownToHTML,
+  setImageHosts,
+  tame,
+} from "../../static/js/markdown.js";
 
 const hostile = (name) => JSON.parse(readFileSync(new URL(`../data/hostile/${name}`, import.meta.url), "utf8"));
 // Tags the renderer itself emits; anything else in its output came from the answer.
-const OWN_TAGS = new Set(["p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a", "img"]);
+const OWN_TAGS = new Set([
+  "p",
+  "br",
+  "hr",
+  "strong",
+  "em",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "a",
+  "img",
+]);
 
 export function slowCases() {
   return hostile("slow-markdown.json").cases.map((c) => ({
@@ -16,13 +50,17 @@ export function slowCases() {
 }
 
 test("raw HTML in an answer is escaped into text, never passed through", () => {
-  const html = markdownToHTML('Hi <img src=x onerror="alert(1)"> and <script>alert(2)</script>\n\n<div onclick="x()">block</div>');
+  const html = markdownToHTML(
+    'Hi <img src=x onerror="alert(1)"> and <script>alert(2)</script>\n\n<div onclick="x()">block</div>',
+  );
   assert.ok(!/<img|<script|<div/i.test(html), html);
   assert.match(html, /&lt;img src=x onerror=/);
 });
 
 test("markdown features render: lists, tables, code, links", () => {
-  const html = markdownToHTML("1. a\n2. b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n```js\nlet a = 1 < 2;\n```\n\n[site](https://example.com)");
+  const html = markdownToHTML(
+    "1. a\n2. b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n```js\nlet a = 1 < 2;\n```\n\n[site](https://example.com)",
+  );
   assert.match(html, /<ol>/);
   assert.match(html, /<table>/);
   assert.match(html, /<pre><code[^>]*>let a = 1 &lt; 2;/);
@@ -57,9 +95,16 @@ test("splitBlocks: never cuts before an indented line (list continuation)", () =
 
 test("raw HTML stays text after an inline <kbd>, <code>, <pre> or <script> (marked's raw state)", () => {
   for (const payload of hostile("smuggling.json").payloads) {
-    for (const text of [payload, `before ${payload} after`, `- item ${payload}`, `> ${payload}`, `| a |\n|---|\n| ${payload} |`]) {
+    for (const text of [
+      payload,
+      `before ${payload} after`,
+      `- item ${payload}`,
+      `> ${payload}`,
+      `| a |\n|---|\n| ${payload} |`,
+    ]) {
       const html = markdownToHTML(text);
-      for (const [, tag] of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9:-]*)/g)) assert.ok(OWN_TAGS.has(tag.toLowerCase()), `<${tag}> from ${JSON.stringify(text)}: ${html}`);
+      for (const [, tag] of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9:-]*)/g))
+        assert.ok(OWN_TAGS.has(tag.toLowerCase()), `<${tag}> from ${JSON.stringify(text)}: ${html}`);
     }
   }
 });
@@ -94,7 +139,11 @@ function cpuMs(fn) {
 test("every pathological case renders in under 50 ms of CPU (best of 3), part by part as the page does", () => {
   for (const { name, text } of slowCases()) {
     let best = Infinity;
-    for (let k = 0; k < 3; k++) best = Math.min(best, cpuMs(() => splitBlocks(text).map(markdownToHTML)));
+    for (let k = 0; k < 3; k++)
+      best = Math.min(
+        best,
+        cpuMs(() => splitBlocks(text).map(markdownToHTML)),
+      );
     assert.ok(best < 50, `${name}: ${best.toFixed(1)} ms`);
   }
 });
@@ -105,7 +154,22 @@ test("URLs: https or the app's own files; nothing else onto Dify's origin", () =
   assert.equal(ok("https://cdn.example/a.png").own, false);
   assert.equal(ok("/files/abc/file-preview?timestamp=1&sign=x").own, true);
   assert.equal(ok("https://dify.example/files/tools/x.png?sign=1").own, true);
-  for (const bad of ["/console/api/logout", "//dify.example/console/api/logout", "https://dify.example/console/api/logout", "/files/../console/api/logout", "/files/%2e%2e/console/api/logout", "\\\\evil/x", "/\\evil/x", "files/x.png", "http://cdn.example/a.png", "//cdn.example/a.png".replace("//", "http://"), "javascript:alert(1)", "data:image/png;base64,AAAA", "https://user:pw@cdn.example/a.png", "blob:https://dify.example/x"]) {
+  for (const bad of [
+    "/console/api/logout",
+    "//dify.example/console/api/logout",
+    "https://dify.example/console/api/logout",
+    "/files/../console/api/logout",
+    "/files/%2e%2e/console/api/logout",
+    "\\\\evil/x",
+    "/\\evil/x",
+    "files/x.png",
+    "http://cdn.example/a.png",
+    "//cdn.example/a.png".replace("//", "http://"),
+    "javascript:alert(1)",
+    "data:image/png;base64,AAAA",
+    "https://user:pw@cdn.example/a.png",
+    "blob:https://dify.example/x",
+  ]) {
     assert.equal(ok(bad), null, bad);
   }
   assert.ok(ok("http://example.com/page", "link"));

@@ -20,7 +20,11 @@ test("message and agent_message deltas append; ids are taken from any event", ()
 });
 
 test("message_replace replaces the whole text; later deltas append to it", () => {
-  const s = fold([{ event: "message", answer: "bad words" }, { event: "message_replace", answer: "[removed]" }, { event: "message", answer: "." }]);
+  const s = fold([
+    { event: "message", answer: "bad words" },
+    { event: "message_replace", answer: "[removed]" },
+    { event: "message", answer: "." },
+  ]);
   assert.equal(s.text, "[removed].");
 });
 
@@ -33,7 +37,17 @@ test("message_end completes and keeps only visitor-safe citation fields", () => 
       message_id: MID,
       metadata: {
         usage: { total_price: "0.1" },
-        retriever_resources: [{ position: 1, dataset_name: "Handbook", document_name: "a.md", content: "text", score: 0.9, segment_id: "s" }, null],
+        retriever_resources: [
+          {
+            position: 1,
+            dataset_name: "Handbook",
+            document_name: "a.md",
+            content: "text",
+            score: 0.9,
+            segment_id: "s",
+          },
+          null,
+        ],
       },
     },
   ]);
@@ -77,7 +91,13 @@ test("workflow and node events become steps with status; matched by id or by tit
   assert.equal(s.steps[0].elapsed, 0.01);
   s = fold([{ event: "node_finished", data: { title: "LLM", status: "failed" } }], s);
   assert.equal(s.steps[1].status, "failed");
-  s = fold([{ event: "node_started", data: { id: "n3", title: "Answer" } }, { event: "workflow_finished", data: { status: "succeeded" } }], s);
+  s = fold(
+    [
+      { event: "node_started", data: { id: "n3", title: "Answer" } },
+      { event: "workflow_finished", data: { status: "succeeded" } },
+    ],
+    s,
+  );
   assert.deepEqual(
     s.steps.map((x) => x.status),
     ["succeeded", "failed", "succeeded"],
@@ -85,7 +105,10 @@ test("workflow and node events become steps with status; matched by id or by tit
 });
 
 test("error ends the answer and keeps the partial text", () => {
-  const s = fold([{ event: "message", answer: "partial" }, { event: "error", code: "provider_quota_exceeded", message: "Quota", status: 400 }]);
+  const s = fold([
+    { event: "message", answer: "partial" },
+    { event: "error", code: "provider_quota_exceeded", message: "Quota", status: 400 },
+  ]);
   assert.equal(s.text, "partial");
   assert.deepEqual(s.error, { code: "provider_quota_exceeded", message: "Quota", status: 400 });
   assert.equal(s.done, true);
@@ -118,7 +141,9 @@ test("reduce never mutates its input", () => {
 // Every shared fixture reduces to its answer text (the chunks are what /talk forwards, near enough).
 // Shared fixtures: $CHAT_SKINS_SHARED, else the "shared" folder next to this repository (as localdify).
 import { pathToFileURL } from "node:url";
-const SHARED = process.env.CHAT_SKINS_SHARED ? pathToFileURL(process.env.CHAT_SKINS_SHARED + "/") : new URL("../../../shared/", import.meta.url);
+const SHARED = process.env.CHAT_SKINS_SHARED
+  ? pathToFileURL(process.env.CHAT_SKINS_SHARED + "/")
+  : new URL("../../../shared/", import.meta.url);
 const FIXTURES = new URL("fixtures/dify-streams/", SHARED);
 function fixture(name) {
   return readFileSync(new URL(name, FIXTURES), "utf8")
@@ -136,7 +161,9 @@ try {
   /* fixtures live outside the repository; skip when absent */
 }
 
-test("fixtures: chat-basic, moderated, agent, chatflow and long answer reduce as expected", { skip: fixtureNames.length === 0 }, () => {
+test("fixtures: chat-basic, moderated, agent, chatflow and long answer reduce as expected", {
+  skip: fixtureNames.length === 0,
+}, () => {
   const basic = fold(fixture("chat-basic.jsonl"));
   assert.equal(basic.done, true);
   assert.equal(basic.citations.length, 2);

@@ -11,11 +11,11 @@ function parseIn(chunks) {
 }
 
 const STREAM =
-  ': keep-alive\n\n' +
+  ": keep-alive\n\n" +
   'data: {"event": "message", "answer": "Hel"}\n\n' +
   'data: {"event": "message", "answer": "lo\\n\\nworld 日本語 🎉"}\r\n\r\n' +
-  'event: custom\r\ndata: line one\r\ndata: line two\r\n\r\n' +
-  'data:no-space\rdata:  two-spaces\r\r' +
+  "event: custom\r\ndata: line one\r\ndata: line two\r\n\r\n" +
+  "data:no-space\rdata:  two-spaces\r\r" +
   'id: 7\ndata: {"event": "message_end"}\n\n';
 
 const EXPECTED = [
@@ -57,7 +57,10 @@ test("an unterminated last event is dropped; comments and blank frames dispatch 
 });
 
 test("decodeEvent keeps JSON objects and refuses anything else", () => {
-  assert.deepEqual(decodeEvent({ type: "message", data: '{"event":"message","answer":"x"}' }), { event: "message", answer: "x" });
+  assert.deepEqual(decodeEvent({ type: "message", data: '{"event":"message","answer":"x"}' }), {
+    event: "message",
+    answer: "x",
+  });
   assert.equal(decodeEvent({ type: "message", data: "not json" }), null);
   assert.equal(decodeEvent({ type: "message", data: "[1,2]" }), null);
   assert.equal(decodeEvent({ type: "message", data: "null" }), null);

@@ -42,7 +42,14 @@ test("every key is namespaced by the hook id; two bots on one origin never share
 
 test("conversations: save, list newest first, load, rename, delete", () => {
   const s = createStore("h", fakeStorage());
-  s.save({ id: "old", conversationId: "cid-1", title: "Old", updated: 1, messages: [{ role: "user", text: "1" }], inputs: { topic: "x" } });
+  s.save({
+    id: "old",
+    conversationId: "cid-1",
+    title: "Old",
+    updated: 1,
+    messages: [{ role: "user", text: "1" }],
+    inputs: { topic: "x" },
+  });
   s.save({ id: "new", conversationId: null, title: "New", updated: 2, messages: [{ role: "user", text: "2" }] });
   assert.deepEqual(
     s.list().map((c) => c.id),
@@ -141,7 +148,10 @@ for (const c of MATRIX) {
 test("version 1 data is migrated once to the current format", () => {
   const backing = fakeStorage();
   backing.setItem("chatskins:h:conversations", JSON.stringify([{ id: "a", title: "A", updated: 1 }]));
-  backing.setItem("chatskins:h:conv:a", JSON.stringify({ messages: [{ role: "user", text: "q" }, null, { role: "assistant", content: "old" }] }));
+  backing.setItem(
+    "chatskins:h:conv:a",
+    JSON.stringify({ messages: [{ role: "user", text: "q" }, null, { role: "assistant", content: "old" }] }),
+  );
   createStore("h", backing);
   const index = JSON.parse(backing.getItem("chatskins:h:conversations"));
   assert.equal(index[0].format, FORMAT);
@@ -156,7 +166,16 @@ test("version 1 data is migrated once to the current format", () => {
   );
   // Already current: a second start writes nothing.
   let writes = 0;
-  const counting = { ...backing, getItem: backing.getItem, key: backing.key, removeItem: backing.removeItem, setItem: () => writes++, get length() { return backing.length; } };
+  const counting = {
+    ...backing,
+    getItem: backing.getItem,
+    key: backing.key,
+    removeItem: backing.removeItem,
+    setItem: () => writes++,
+    get length() {
+      return backing.length;
+    },
+  };
   createStore("h", counting);
   assert.equal(writes, 0);
 });
@@ -167,7 +186,16 @@ test("localStorage already full at start: reads what is stored, says full (not u
   backing.setItem("chatskins:h:conv:a", JSON.stringify({ format: FORMAT, messages: [{ role: "user", text: "kept" }] }));
   const full = fakeStorage({ quotaAfter: 0 });
   const saved = globalThis.localStorage;
-  globalThis.localStorage = { ...backing, getItem: backing.getItem, key: backing.key, removeItem: backing.removeItem, setItem: full.setItem, get length() { return backing.length; } };
+  globalThis.localStorage = {
+    ...backing,
+    getItem: backing.getItem,
+    key: backing.key,
+    removeItem: backing.removeItem,
+    setItem: full.setItem,
+    get length() {
+      return backing.length;
+    },
+  };
   try {
     const s = createStore("h");
     assert.equal(s.degraded, "full");
