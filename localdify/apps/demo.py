@@ -430,6 +430,7 @@ class DemoBackend(Backend):
         # Long enough at human pace to outlast the 240 s cut; finite so a fast replay still ends.
         yield self._pause(0.1)
         yield from self._deltas(turn, "The fog horn sounds again. " * 1000, gap=0.05, rng=random.Random(7))
+
     def _cmd_echo(self, turn: Turn) -> Iterator[Step]:
         query = turn.query.lstrip()
         text = query[len("/echo") :].removeprefix(" ")
