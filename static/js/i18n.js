@@ -549,7 +549,7 @@ export function formatWait(lang, seconds) {
 }
 
 export function errorKey(code) {
-  return Object.prototype.hasOwnProperty.call(ERROR_KEYS, code) ? ERROR_KEYS[code] : "err.generic";
+  return Object.hasOwn(ERROR_KEYS, code) ? ERROR_KEYS[code] : "err.generic";
 }
 
 // Maps a BCP 47 tag to one of ours, or null.

@@ -127,6 +127,7 @@ function here() {
 // {url, own} for a URL an answer may use in `kind` ("link" or "image"), or null.
 export function checkURL(raw, kind, base = here()) {
   const value = String(raw || "").trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a URL are exactly what this refuses
   if (!value || /[\\\u0000-\u001f\u007f]/.test(value)) return null;
   let url;
   try {
