@@ -105,6 +105,9 @@ class Guard:
         self.state = State()
         self.running = 0
         self.lock = threading.Lock()
+        # Writes of one process go out one at a time, each with the newest state, so a slow write
+        # never replaces a newer one.
+        self.write_lock = threading.Lock()
 
     def _verdict(self, now: float, others: int) -> float | None:
         if self.state.locked_until > now:
@@ -171,9 +174,12 @@ def _load(storage: Storage, key: str) -> State:
         return State()
 
 
-def _save(storage: Storage, key: str, state: State) -> None:
+def _save(storage: Storage, key: str, guard: Guard) -> None:
     try:
-        storage.set(key, state.encode())
+        with guard.write_lock:
+            with guard.lock:
+                data = guard.state.encode()
+            storage.set(key, data)
     except Exception as exc:
         logger.warning("access guard: storage write failed (%s); using this process's view", type(exc).__name__)
 
@@ -205,5 +211,5 @@ def attempt(
     if not ok:
         logger.info("access guard: wrong code, %.1f remembered, shut for %.0fs", state.level, backoff(state.level))
         if storage is not None:
-            _save(storage, key, state)
+            _save(storage, key, guard)
     return ok
