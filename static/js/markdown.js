@@ -139,11 +139,8 @@ export function checkURL(raw, kind, base = here()) {
   if (own) return url.pathname.startsWith("/files/") && !url.username && !url.password ? { url, own: true } : null;
   if (url.username || url.password) return null;
   if (url.protocol === "https:") return { url, own: false };
-  if (
-    kind === "link" &&
-    (url.protocol === "http:" || url.protocol === "mailto:" || url.protocol === "tel:") &&
-    /^[a-z]+:/i.test(value)
-  )
+  // Links may also start mail or a call; plain http is refused like everything else that is not https.
+  if (kind === "link" && (url.protocol === "mailto:" || url.protocol === "tel:") && /^[a-z]+:/i.test(value))
     return { url, own: false };
   return null;
 }

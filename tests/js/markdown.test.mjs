@@ -172,7 +172,7 @@ test("URLs: https or the app's own files; nothing else onto Dify's origin", () =
   ]) {
     assert.equal(ok(bad), null, bad);
   }
-  assert.ok(ok("http://example.com/page", "link"));
+  assert.equal(ok("http://example.com/page", "link"), null);
   assert.ok(ok("mailto:a@example.com", "link"));
   assert.equal(ok("#top", "link"), null);
   assert.equal(ok("/console/api/logout", "link"), null);
