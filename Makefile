@@ -14,7 +14,7 @@ BIOME := node_modules/.bin/biome
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 export CHROMIUM
 
-.PHONY: help setup build serve test test-fast lint format bench package screenshots clean
+.PHONY: help setup build serve test test-fast lint format bench soak package screenshots clean
 
 help:
 	@echo "make serve       run the local Dify host with the demo bot on 127.0.0.1:$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint        ruff (Python) and biome (client code, stylesheets)"
 	@echo "make format      apply ruff's and biome's formatting"
 	@echo "make bench       benchmarks against their budgets"
+	@echo "make soak        a 10-minute soak of the plugin (memory, file descriptors)"
 	@echo "make package     build chat-skins-<version>.difypkg"
 	@echo "make screenshots render every skin to docs/screenshots"
 
@@ -88,6 +89,10 @@ test: setup build lint
 
 bench: setup build
 	$(PY) -m bench
+
+# Ten minutes of mixed traffic; fails when the plugin's memory or file descriptors keep growing.
+soak: setup build
+	$(PY) -m bench soak --minutes 10
 
 package: build
 	$(PY) -m scripts.package

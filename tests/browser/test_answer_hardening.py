@@ -265,6 +265,11 @@ def test_foreign_images_wait_for_a_click_own_files_and_allowed_hosts_load(browse
             " ![own](/files/c/file-preview?sign=s) ![console](/console/api/logout)"
         )
         answer = chat.last_bot().locator("[data-cs-answer]")
+        # Lazy images are requested after layout: wait until both shown images have settled.
+        page.wait_for_function(
+            "() => { const imgs = [...document.querySelectorAll('[data-cs-answer] img')];"
+            " return imgs.length === 2 && imgs.every((i) => i.complete); }"
+        )
         page.wait_for_load_state("networkidle")
         assert any(u.startswith("https://allowed.example/a.png") for u in log)
         assert any(urlsplit(u).path == "/files/c/file-preview" for u in log)
