@@ -6,7 +6,8 @@ import pytest
 from werkzeug import Request
 from werkzeug.test import EnvironBuilder
 
-from chat_skins.gallery import STRINGS, render_gallery
+from chat_skins.gallery import render_gallery
+from chat_skins.language import LANGUAGES, prefixed
 
 
 def gallery(settings: dict, lang: str = "en") -> tuple[str, str]:
@@ -37,7 +38,7 @@ def test_the_gallery_shows_what_allowed_origins_means(raw, mode, shown, dropped)
     html, csp = gallery({"allowed_origins": raw})
     part = section(html)
     assert f'data-framing="{mode}"' in part
-    words = STRINGS["en"]
+    words = prefixed("en", "gallery.")
     assert words[f"framing_{mode}"] in part
     for origin in shown:
         assert f"<code>{origin}</code>" in part
@@ -57,11 +58,12 @@ def test_dropped_entries_are_shown_as_text():
     assert "&lt;img/src=x" in part and "&lt;b&gt;x&lt;/b&gt;" in part
 
 
-@pytest.mark.parametrize("lang", list(STRINGS))
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_language_has_the_framing_words(lang):
-    assert set(STRINGS[lang]) == set(STRINGS["en"])
+    words, english = prefixed(lang, "gallery."), prefixed("en", "gallery.")
+    assert set(words) == set(english)
     html, _ = gallery({"allowed_origins": "https://a.example nope"}, lang)
     part = section(html)
-    assert STRINGS[lang]["framing_list"] in part and STRINGS[lang]["framing_dropped"] in part
+    assert words["framing_list"] in part and words["framing_dropped"] in part
     if lang != "en":
-        assert STRINGS[lang]["framing_title"] != STRINGS["en"]["framing_title"]
+        assert words["framing_title"] != english["framing_title"]
