@@ -67,3 +67,34 @@ def test_every_language_has_the_framing_words(lang):
     assert words["framing_list"] in part and words["framing_dropped"] in part
     if lang != "en":
         assert words["framing_title"] != english["framing_title"]
+
+
+@pytest.mark.parametrize(("accept", "lang"), [("zh-TW,zh;q=0.9,en;q=0.5", "zh-Hant"), ("pt-PT,pt;q=0.9", "pt-PT")])
+def test_the_gallery_and_the_page_agree_on_the_browser_language(accept, lang):
+    from chat_skins.language import catalogue
+    from chat_skins.pages import render_page
+
+    headers = {"Accept-Language": accept}
+    response = render_gallery(Request(EnvironBuilder(path="/skins", headers=headers).get_environ()), {})
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Accept-Language, Accept-Encoding"
+    html = response.get_data(as_text=True)
+    words = catalogue(lang)
+    assert f'<html lang="{lang}" dir="ltr">' in html
+    assert words["gallery.title"] in html and words["skin.letter.description"] in html
+    assert f"&amp;lang={lang}" in html  # the previews show the same language
+
+    page = render_page(Request(EnvironBuilder(path="/", headers=headers).get_environ()), {})
+    assert page.status_code == 200
+    assert "Accept-Language" in page.headers["Vary"]
+    body = page.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="ltr"' in body
+    assert words["page.noscript"] in body
+
+
+def test_right_to_left_and_a_chosen_language_does_not_vary():
+    request = Request(EnvironBuilder(path="/skins", headers={"Accept-Language": "de"}).get_environ())
+    response = render_gallery(request, {"language": "ar"})
+    assert response.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+    assert "Accept-Language" not in response.headers.get("Vary", "")
