@@ -10,10 +10,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug import Request, Response
+from werkzeug.http import parse_accept_header
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -86,6 +88,12 @@ class Body:
         return cls(data, packed, hashlib.sha256(data).hexdigest()[:16])
 
 
+@lru_cache(maxsize=64)
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an `Accept-Encoding` value takes gzip (browsers send one of a few values: parse each once)."""
+    return parse_accept_header(accept_encoding)["gzip"] > 0
+
+
 def answer(
     request: Request,
     body: Body,
@@ -97,14 +105,14 @@ def answer(
     vary: tuple[str, ...] = (),
 ) -> Response:
     """`body` with gzip when the client takes it, its ETag, and a 304 when the client already has it."""
-    use_gzip = body.gzipped is not None and request.accept_encodings["gzip"] > 0
+    use_gzip = body.gzipped is not None and accepts_gzip(request.headers.get("Accept-Encoding", ""))
     # Each encoding is its own representation, with its own validator.
     etag = body.etag + "-gz" if use_gzip else body.etag
     out = [*headers, ("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
     varies = (*vary, "Accept-Encoding") if body.gzipped is not None else vary
     if varies:
         out.append(("Vary", ", ".join(varies)))
-    if status == 200 and request.if_none_match.contains_weak(etag):
+    if status == 200 and "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=out)
     if use_gzip:
         out.append(("Content-Encoding", "gzip"))

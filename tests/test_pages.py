@@ -311,3 +311,29 @@ def test_renders_are_memoized_per_config():
     dark, dark_html = render({"app": APP, "bot_name": "Ava"}, query={"theme": "dark"})
     assert page_config(dark_html)["theme"] == "dark"
     assert len(pages._pages) == 3
+
+
+def test_document_language_direction_and_theme_come_from_the_server():
+    response, html = render({"app": APP, "theme": "dark"}, headers={"Accept-Language": "fa-IR,en;q=0.5"})
+    assert response.status_code == 200
+    root = Page(html).first("html")
+    assert (root["lang"], root["dir"], root["data-theme"]) == ("fa", "rtl", "dark")
+    assert response.headers["Vary"] == "Accept-Language, Accept-Encoding"
+    config = page_config(html)
+    assert (config["lang"], config["dir"], config["theme"]) == ("fa", "rtl", "dark")
+    chosen, _ = render({"app": APP, "language": "de"}, headers={"Accept-Language": "fa"})
+    assert chosen.headers["Vary"] == "Accept-Encoding"
+
+
+def test_a_repeat_visit_is_answered_from_memory_and_revalidates():
+    first, html = render()
+    again, same = render()
+    assert first.status_code == again.status_code == 200 and html == same
+    assert len(pages._pages) == 1
+    etag = again.headers["ETag"]
+    assert render(headers={"If-None-Match": etag})[0].status_code == 304
+    # Fresh app parameters are a new object: a new page, rendered from them.
+    app_params.clear_cache()
+    changed, html = render(fetch=lambda app_id: {"data": {**PARAMS, "opening_statement": "New greeting."}})
+    assert changed.status_code == 200
+    assert page_config(html)["welcome"] == "New greeting." and changed.headers["ETag"] != etag
