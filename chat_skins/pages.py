@@ -81,16 +81,36 @@ def _render(settings: Settings, skin: Skin, params: Mapping | None, variant: dic
     return web.jinja.get_template("base.html").render(page_context(config, skin)).encode("utf-8")
 
 
-def _page(request: Request, settings: Settings, settings_key: Any, fetch_app: Callable | None) -> Page:
-    skin = pick_skin(request, settings)
+# What a request asks for, from its raw strings: most requests repeat the same few, so the parsing
+# (query string, hook id, Accept-Language) happens once per distinct combination.
+_requests: web.BoundedCache[tuple, tuple[Skin, dict[str, Any], tuple[str, ...]]] = web.BoundedCache(256)
+
+
+def _request_key(request: Request, settings_key: Any) -> tuple:
+    environ = request.environ
+    return (
+        settings_key,
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_DIFY_HOOK_ID", ""),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+    )
+
+
+def _decide(request: Request, settings: Settings) -> tuple[Skin, dict[str, Any], tuple[str, ...]]:
+    return pick_skin(request, settings), request_variant(request, settings), language_vary(request, settings)
+
+
+def _page(request: Request, settings: Settings, settings_key: Any, fetch_app: Callable | None) -> tuple[Page, tuple]:
+    """The page for this request, and the `Vary` values of its answer."""
+    skin, variant, vary = _requests.get_or_make(_request_key(request, settings_key), lambda: _decide(request, settings))
     params = _params(settings, fetch_app)
-    variant = request_variant(request, settings)
     key = (settings_key, skin.name, id(params), assets.generation(), *variant.values())
     hit = _pages.get(key)
     if hit is not None and hit.params is params:
-        return hit
+        return hit, vary
     body = web.Body.of(_render(settings, skin, params, variant))
-    return _pages.put(key, Page(params, body, page_headers(settings.allowed_origins)))
+    return _pages.put(key, Page(params, body, page_headers(settings.allowed_origins))), vary
 
 
 # No template: this page must show even when the templates are what broke.
@@ -118,9 +138,9 @@ def render_page(
     """The chat page for this request; renders (in a "not configured" state if need be) whatever the settings."""
     settings, settings_key = settings_for(raw_settings)
     try:
-        page = _page(request, settings, settings_key, fetch_app)
+        page, vary = _page(request, settings, settings_key, fetch_app)
     except Exception:
         # A broken template must not show a traceback on Dify's origin.
         logger.exception("rendering the chat page failed")
         return _fallback(request, settings)
-    return web.answer(request, page.body, HTML, page.headers, vary=language_vary(request, settings))
+    return web.answer(request, page.body, HTML, page.headers, vary=vary)
