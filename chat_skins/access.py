@@ -111,7 +111,7 @@ def _codes_match(given: str, expected: str) -> bool:
 
 def _unlocked(r: Request, settings: Settings, token: str, expires_at: int, fetch_app: Callable | None) -> Response:
     params = get_app_params(settings.app_id, fetch_app) if settings.app_id and fetch_app is not None else None
-    # The page sends its own language as `?lang=`, so the texts match the page's.
+    # Decided like the page's (setting, `?lang=`, Accept-Language): the same browser gets the same variants.
     page = private_config(settings, params, request_language(r, settings))
     return json_response({"token": token, "expires_at": expires_at, "page": page}, 200)
 

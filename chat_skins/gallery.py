@@ -23,6 +23,8 @@ def gallery_context(r: Request, settings: Settings) -> dict[str, Any]:
     lang = request_language(r, settings)
     words = prefixed(lang, "gallery.")
     every = catalogue(lang)
+    # A language picked with `?lang=` holds for the previews too (the browser's own reaches them anyway).
+    pinned = f"&lang={lang}" if "lang" in r.args else ""
     skins = []
     for s in SKINS:
         label = every[f"skin.{s.name}.label"]
@@ -36,7 +38,7 @@ def gallery_context(r: Request, settings: Settings) -> dict[str, Any]:
                 "previews": [
                     {
                         "theme": theme,
-                        "src": f"{s.name}?preview=1&theme={theme}&lang={lang}",
+                        "src": f"{s.name}?preview=1&theme={theme}{pinned}",
                         "title": words["preview"].format(skin=label, theme=words[theme]),
                         "label": words[theme],
                     }

@@ -133,6 +133,5 @@ def build_config(
         "paramsUnavailable": private["paramsUnavailable"],
         "embed": {"origin": embed[0], "bubble": embed[1]} if embed else None,
         "preview": preview,
-        # /unlock answers with the page's texts: it needs the page's language, not its own guess.
-        "urls": {"talk": "talk", "unlock": f"unlock?lang={lang}"},
+        "urls": {"talk": "talk", "unlock": "unlock"},
     }

@@ -90,7 +90,7 @@ def test_shape_and_defaults_without_params():
     assert c["paramsUnavailable"] is True
     assert c["embed"] is None
     assert c["preview"] is False
-    assert c["urls"] == {"talk": "talk", "unlock": "unlock?lang=en"}
+    assert c["urls"] == {"talk": "talk", "unlock": "unlock"}
     # The plugin's version would only tell an attacker which fixes the install lacks.
     assert "version" not in c and "0.1.0" not in json.dumps(c)
     json.dumps(c)
