@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 from chat_skins import throttle
 from chat_skins.app_params import get_app_params
 from chat_skins.errors import TalkError, error_response, json_response
-from chat_skins.page_config import private_config
+from chat_skins.page_config import private_config, request_language
 from chat_skins.same_origin import refuse_foreign_site
 from chat_skins.settings import Settings, parse_settings
 from chat_skins.talk_request import read_json_body
@@ -109,9 +109,10 @@ def _codes_match(given: str, expected: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
-def _unlocked(settings: Settings, token: str, expires_at: int, fetch_app: Callable | None) -> Response:
+def _unlocked(r: Request, settings: Settings, token: str, expires_at: int, fetch_app: Callable | None) -> Response:
     params = get_app_params(settings.app_id, fetch_app) if settings.app_id and fetch_app is not None else None
-    page = private_config(settings, params)
+    # Decided like the page's (setting, `?lang=`, Accept-Language): the same browser gets the same variants.
+    page = private_config(settings, params, request_language(r, settings))
     return json_response({"token": token, "expires_at": expires_at, "page": page}, 200)
 
 
@@ -146,7 +147,7 @@ def handle_unlock(
             expires_at = token_expiry(token, settings.access_code, hook_id, now=clock())
             if expires_at is None:
                 raise TalkError.of("unauthorized")
-            return _unlocked(settings, token, expires_at, fetch_app)
+            return _unlocked(r, settings, token, expires_at, fetch_app)
         if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_CHARS:
             raise TalkError.of("invalid_param", "code must be a non-empty string.")
         # Cleaned as the setting is (trimmed, invisible marks dropped), so a pasted code still matches.
@@ -157,7 +158,7 @@ def handle_unlock(
             sleep(WRONG_CODE_DELAY)
             raise TalkError.of("invalid_access_code")
         token, expires_at = issue_token(settings.access_code, hook_id, now=clock())
-        return _unlocked(settings, token, expires_at, fetch_app)
+        return _unlocked(r, settings, token, expires_at, fetch_app)
     except throttle.Refused as refused:
         logger.info("unlock: refused, too many wrong codes (retry after %ss)", refused.header)
         return json_response(TalkError.of("too_many_attempts").body(), 429, {"Retry-After": refused.header})

@@ -54,18 +54,18 @@ class ParamsCache:
         self._lock = threading.Lock()
 
     def get(self, app_id: str, fetch_app: Callable[[str], Any], clock: Clock = time.monotonic) -> dict[str, Any] | None:
-        """The parameters (a private copy), or None when none are known and usable; never raises."""
+        """The parameters (shared: read, never change), or None when none are known and usable; never raises."""
         with self._lock:
             entry = self._entry(app_id)
             now = clock()
             if entry.params is not None and now < entry.fresh_until:
-                return copy.deepcopy(entry.params)
+                return entry.params
             usable = entry.params is not None and now < entry.usable_until
             if entry.flight is None and now >= entry.retry_at:
                 flight = entry.flight = threading.Event()
             elif usable:
                 # Someone is refreshing, or the last attempt failed moments ago: the older answer will do.
-                return copy.deepcopy(entry.params)
+                return entry.params
             elif entry.flight is not None:
                 flight = None
                 waiting = entry.flight
@@ -76,7 +76,7 @@ class ParamsCache:
             with self._lock:
                 current = self._entries.get(app_id)
                 if current is not None and current.params is not None and clock() < current.usable_until:
-                    return copy.deepcopy(current.params)
+                    return current.params
             return None
         return self._refresh(app_id, entry, flight, fetch_app, clock)
 
@@ -114,8 +114,7 @@ class ParamsCache:
                 else:
                     entry.retry_at = now + FAILURE_TTL_SECONDS
                 entry.flight = None
-                usable = entry.params if entry.params is not None and now < entry.usable_until else None
-                result = copy.deepcopy(usable)
+                result = entry.params if entry.params is not None and now < entry.usable_until else None
             flight.set()
         return result
 
@@ -154,7 +153,8 @@ def get_app_params(
 ) -> dict[str, Any] | None:
     """The app's parameters (the Service API's `GET /parameters` object), or None; never raises.
 
-    The result is a copy: callers may change it freely.
+    The result is shared by every caller until the next refresh (page memoization keys on its identity):
+    read it, never change it.
     """
     if not app_id or fetch_app is None:
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -12,7 +11,9 @@ from pathlib import Path
 
 from werkzeug import Request, Response
 
-STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
+from chat_skins import web
+
+STATIC_ROOT = web.STATIC_ROOT
 # The daemon moves every body inside one JSON line (hex, so twice the size); stay far from its limits.
 MAX_ASSET_BYTES = 1_500_000
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -51,11 +52,6 @@ class Asset:
 _cache: dict[str, Asset] = {}
 _generation = 0
 _lock = threading.Lock()
-
-
-def _not_found() -> Response:
-    body = json.dumps({"code": "not_found", "message": "No such file.", "status": 404})
-    return Response(body, 404, content_type="application/json", headers={"X-Content-Type-Options": "nosniff"})
 
 
 def resolve(name: str) -> Path | None:
@@ -128,35 +124,19 @@ def generation() -> int:
     return _generation
 
 
-def _accepts_gzip(request: Request) -> bool:
-    return request.accept_encodings["gzip"] > 0
-
-
 def serve_asset(request: Request, name: str) -> Response:
     """The response for GET /static/<name>."""
     found = asset(name)
     if found is None:
-        return _not_found()
-    suffix = os.path.splitext(name)[1].lower()
-    use_gzip = found.gzipped is not None and _accepts_gzip(request)
-    etag = found.digest + ("-gz" if use_gzip else "")
+        return web.not_found("No such file.")
+    headers = [("X-Content-Type-Options", "nosniff")]
+    if os.path.splitext(name)[1].lower() == ".svg":
+        headers.append(("Content-Security-Policy", SVG_CSP))
     versioned = request.args.get("v") == found.digest
-    headers = {
-        "Cache-Control": IMMUTABLE if versioned else "no-cache",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if found.gzipped is not None:
-        headers["Vary"] = "Accept-Encoding"
-    if suffix == ".svg":
-        headers["Content-Security-Policy"] = SVG_CSP
-    if request.if_none_match.contains_weak(etag):
-        response = Response(status=304, headers=headers)
-        response.set_etag(etag)
-        return response
-    body = found.gzipped if use_gzip else found.body
-    assert body is not None
-    if use_gzip:
-        headers["Content-Encoding"] = "gzip"
-    response = Response(body, 200, headers=headers, content_type=found.content_type)
-    response.set_etag(etag)
-    return response
+    return web.answer(
+        request,
+        web.Body(found.body, found.gzipped, found.digest),
+        found.content_type,
+        headers,
+        cache_control=IMMUTABLE if versioned else "no-cache",
+    )

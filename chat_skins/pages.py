@@ -1,56 +1,34 @@
-"""Render a skin's chat page: pick the skin, build the client config, render the template once."""
+"""Render a skin's chat page: pick the skin, build the client config, render once per variant, answer from memory."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from markupsafe import escape
 from werkzeug import Request, Response
 
-from chat_skins import assets
+from chat_skins import assets, web
 from chat_skins.app_params import get_app_params
 from chat_skins.assets import asset_url
-from chat_skins.page_config import build_config, gated
+from chat_skins.language import catalogue, direction
+from chat_skins.page_config import (
+    build_config,
+    gated,
+    language_vary,
+    request_language,
+    request_variant,
+)
 from chat_skins.security import page_headers
-from chat_skins.settings import Settings, parse_settings
+from chat_skins.settings import Settings, settings_for
 from chat_skins.skins import Skin, get_skin, skin_for_path
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HTML = "text/html; charset=utf-8"
-# Below this, gzip saves less than its own header costs on a round trip.
-GZIP_MIN_BYTES = 1024
+RENDER_CACHE_SIZE = 64
 
 logger = logging.getLogger(__name__)
-
-# Built once per process; templates are compiled on first use and never re-checked on disk.
-env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    auto_reload=False,
-    cache_size=-1,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-FALLBACK_HTML = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Chat</title></head>'
-    "<body><p>This chat page is temporarily unavailable.</p></body></html>"
-)
-
-
-@cache
-def template_for(skin_name: str) -> Template:
-    """The skin's own template when it has one, else base.html."""
-    own = f"skins/{skin_name}.html"
-    return env.get_template(own if (TEMPLATES / own).is_file() else "base.html")
 
 
 def pick_skin(request: Request, settings: Settings) -> Skin:
@@ -59,89 +37,110 @@ def pick_skin(request: Request, settings: Settings) -> Skin:
 
 
 def _params(settings: Settings, fetch_app: Callable | None) -> Mapping | None:
-    if not settings.app_id or fetch_app is None:
+    # A locked page shows nothing from the app's parameters: no need to fetch them.
+    if gated(settings) or not settings.app_id or fetch_app is None:
         return None
     params = get_app_params(settings.app_id, fetch_app)
     return params if isinstance(params, Mapping) else None
 
 
-def page_context(request: Request, settings: Settings, fetch_app: Callable | None) -> dict[str, Any]:
-    """Everything a page template reads."""
-    skin = pick_skin(request, settings)
-    # A locked page shows nothing from the app's parameters: no need to fetch them.
-    params = None if gated(settings) else _params(settings, fetch_app)
-    config = build_config(request, settings, skin, params)
+def page_context(config: dict[str, Any], skin: Skin) -> dict[str, Any]:
+    """Everything the page template reads."""
+    lang = config["lang"]
+    words = catalogue(lang)
     return {
         "skin": skin,
         "config": config,
         "asset_url": asset_url,
-        "lang": config["language"] or "en",
+        "lang": lang,
+        "dir": direction(lang),
         "theme": config["theme"],
-        "title": config["botName"] or "Chat",
+        "title": config["botName"] or words["page.title"],
+        "bot_name": config["botName"] or words["page.botName"],
+        "noscript": words["page.noscript"],
     }
 
 
-class Rendered:
-    """One rendered page, with its gzip form made on first need."""
+@dataclass(frozen=True)
+class Page:
+    """One page variant, ready to send: body (and its gzip form) and headers."""
 
-    __slots__ = ("body", "_gzipped")
-
-    def __init__(self, body: bytes):
-        self.body = body
-        self._gzipped: bytes | None = None
-
-    def gzipped(self) -> bytes:
-        if self._gzipped is None:
-            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
-        return self._gzipped
+    params: Mapping | None  # held so that the key's id(params) stays this object's
+    body: web.Body
+    headers: tuple[tuple[str, str], ...]
 
 
-# The HTML is a pure function of the skin, the config and the asset versions; the same few
-# combinations repeat on every visit, so renders are memoized (bounded, least recently used).
-_rendered: OrderedDict[tuple, Rendered] = OrderedDict()
-_rendered_lock = threading.Lock()
-RENDER_CACHE_SIZE = 64
+# A page is a pure function of the settings, the app's parameters, the skin, the language, the theme,
+# the request's variant (hook, embed, preview) and the asset versions: the few combinations that occur
+# are kept whole, so a repeat visit costs a dictionary lookup and a Response.
+_pages: web.BoundedCache[tuple, Page] = web.BoundedCache(RENDER_CACHE_SIZE)
 
 
-def render_html(context: dict[str, Any]) -> Rendered:
-    """The page's HTML for a context from `page_context`, memoized."""
-    key = (
-        context["skin"].name,
-        json.dumps(context["config"], sort_keys=True, separators=(",", ":")),
-        assets.generation(),
+def _render(settings: Settings, skin: Skin, params: Mapping | None, variant: dict[str, Any]) -> bytes:
+    config = build_config(settings, skin, params, **variant)
+    return web.jinja.get_template("base.html").render(page_context(config, skin)).encode("utf-8")
+
+
+# What a request asks for, from its raw strings: most requests repeat the same few, so the parsing
+# (query string, hook id, Accept-Language) happens once per distinct combination.
+_requests: web.BoundedCache[tuple, tuple[Skin, dict[str, Any], tuple[str, ...]]] = web.BoundedCache(256)
+
+
+def _request_key(request: Request, settings_key: Any) -> tuple:
+    environ = request.environ
+    return (
+        settings_key,
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_DIFY_HOOK_ID", ""),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
     )
-    with _rendered_lock:
-        hit = _rendered.get(key)
-        if hit is not None:
-            _rendered.move_to_end(key)
-            return hit
-    rendered = Rendered(template_for(context["skin"].name).render(context).encode("utf-8"))
-    with _rendered_lock:
-        _rendered[key] = rendered
-        while len(_rendered) > RENDER_CACHE_SIZE:
-            _rendered.popitem(last=False)
-    return rendered
 
 
-def _respond(rendered: Rendered, status: int, request: Request, settings: Settings) -> Response:
-    headers = list(page_headers(settings.allowed_origins))
-    headers.append(("Vary", "Accept-Encoding"))
-    body = rendered.body
-    if len(body) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"] > 0:
-        # Dify's proxy does not compress; the HTML is the only uncached request of a warm load.
-        body = rendered.gzipped()
-        headers.append(("Content-Encoding", "gzip"))
-    return Response(body, status, headers=headers, content_type=HTML)
+def _decide(request: Request, settings: Settings) -> tuple[Skin, dict[str, Any], tuple[str, ...]]:
+    return pick_skin(request, settings), request_variant(request, settings), language_vary(request, settings)
 
 
-def render_page(request: Request, settings: Settings | Mapping | None, fetch_app: Callable | None = None) -> Response:
+def _page(request: Request, settings: Settings, settings_key: Any, fetch_app: Callable | None) -> tuple[Page, tuple]:
+    """The page for this request, and the `Vary` values of its answer."""
+    skin, variant, vary = _requests.get_or_make(_request_key(request, settings_key), lambda: _decide(request, settings))
+    params = _params(settings, fetch_app)
+    key = (settings_key, skin.name, id(params), assets.generation(), *variant.values())
+    hit = _pages.get(key)
+    if hit is not None and hit.params is params:
+        return hit, vary
+    body = web.Body.of(_render(settings, skin, params, variant))
+    return _pages.put(key, Page(params, body, page_headers(settings.allowed_origins))), vary
+
+
+# No template: this page must show even when the templates are what broke.
+FALLBACK_HTML = (
+    '<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title></head>'
+    "<body><p>{text}</p></body></html>"
+)
+
+
+def _fallback(request: Request, settings: Settings) -> Response:
+    lang = request_language(request, settings)
+    words = catalogue(lang)
+    html = FALLBACK_HTML.format(
+        lang=lang, dir=direction(lang), title=escape(words["page.title"]), text=escape(words["page.unavailable"])
+    )
+    body = web.Body.of(html.encode("utf-8"))
+    return web.answer(
+        request, body, HTML, page_headers(settings.allowed_origins), status=500, vary=language_vary(request, settings)
+    )
+
+
+def render_page(
+    request: Request, raw_settings: Settings | Mapping | None, fetch_app: Callable | None = None
+) -> Response:
     """The chat page for this request; renders (in a "not configured" state if need be) whatever the settings."""
-    if not isinstance(settings, Settings):
-        settings = parse_settings(settings)
+    settings, settings_key = settings_for(raw_settings)
     try:
-        rendered = render_html(page_context(request, settings, fetch_app))
+        page, vary = _page(request, settings, settings_key, fetch_app)
     except Exception:
         # A broken template must not show a traceback on Dify's origin.
         logger.exception("rendering the chat page failed")
-        return _respond(Rendered(FALLBACK_HTML.encode()), 500, request, settings)
-    return _respond(rendered, 200, request, settings)
+        return _fallback(request, settings)
+    return web.answer(request, page.body, HTML, page.headers, vary=vary)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from chat_skins.origins import frame_ancestors
+
 # 'self' is Dify's own origin (pages live at <dify>/e/<hook>/...), shared with the console: hence no
 # inline script or style, no eval, and Trusted Types so any HTML sink must go through a policy.
 _CSP_BASE = (
@@ -26,22 +28,12 @@ TRUSTED_TYPES_POLICIES = ("dompurify",)
 PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
 
 
-def frame_ancestors(allowed_origins: tuple[str, ...] | None) -> str:
-    """The `frame-ancestors` value: any site (None), no other site (empty), or the list plus the page's own origin."""
-    if allowed_origins is None:
-        return "*"
-    # "none" still lets Dify's own origin frame the page: the gallery's previews are same-origin iframes,
-    # and that origin can already script the page anyway.
-    if not allowed_origins:
-        return "'self'"
-    return " ".join(("'self'", *allowed_origins))
-
-
-def content_security_policy(allowed_origins: tuple[str, ...] | None) -> str:
-    """The page's full Content-Security-Policy."""
+def content_security_policy(allowed_origins: tuple[str, ...] | None, frame_src: str | None = None) -> str:
+    """The page's full Content-Security-Policy; `frame_src` lets a page frame others (the gallery: 'self')."""
     return "; ".join(
         (
             *_CSP_BASE,
+            *((f"frame-src {frame_src}",) if frame_src else ()),
             f"frame-ancestors {frame_ancestors(allowed_origins)}",
             "require-trusted-types-for 'script'",
             "trusted-types " + " ".join(TRUSTED_TYPES_POLICIES),
@@ -50,10 +42,10 @@ def content_security_policy(allowed_origins: tuple[str, ...] | None) -> str:
 
 
 @lru_cache(maxsize=64)
-def page_headers(allowed_origins: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
-    """Headers for an HTML response (cached: they depend only on `allowed_origins`)."""
+def page_headers(allowed_origins: tuple[str, ...] | None, frame_src: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Headers for an HTML response (cached: they depend only on their arguments)."""
     headers = [
-        ("Content-Security-Policy", content_security_policy(allowed_origins)),
+        ("Content-Security-Policy", content_security_policy(allowed_origins, frame_src)),
         ("X-Content-Type-Options", "nosniff"),
         # The page URL holds the hook id: no part of it leaves with requests or links.
         ("Referrer-Policy", "no-referrer"),

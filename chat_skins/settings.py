@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chat_skins.app_id import is_app_id
+from chat_skins.language import NAMES, THEMES
+from chat_skins.origins import parse_allowed_origins
 from chat_skins.skins import BY_NAME, DEFAULT_SKIN
+from chat_skins.variants import pick_variant
+from chat_skins.web import BoundedCache
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "zh-Hans", "ja", "ko", "pt-BR", "es")
 TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 4000
 MAX_SUGGESTIONS = 8
+PLACEHOLDER_LIMIT = 200
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-# scheme://host[:port] or scheme://*.domain; hosts are dot-separated labels of letters, digits and hyphens.
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ORIGIN = re.compile(rf"^https?://(?:\*\.)?{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
 # Characters that render as nothing although `str.isprintable` accepts them (fillers, blank patterns).
 _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
 # Plain https URLs only: no credentials, quotes, spaces or brackets that could escape an attribute.
@@ -44,10 +45,12 @@ class Settings:
     app_inputs: dict[str, Any] = field(default_factory=dict)
     skin: str = DEFAULT_SKIN
     bot_name: str = ""
+    # These three may hold per-language variants (chat_skins/variants.py); pick one with `texts_for`.
     welcome_message: str = ""
-    suggested_questions: tuple[str, ...] = ()
+    suggested_questions_text: str = ""
     placeholder: str = ""
     language: str = "auto"
+    theme: str = "auto"
     accent_color: str = ""
     avatar_url: str = ""
     footer_text: str = ""
@@ -64,6 +67,19 @@ class Settings:
     # Hosts whose images in answers load at once: ("*",) any, () none (each waits for a click).
     image_hosts: tuple[str, ...] = ()
 
+    @property
+    def suggested_questions(self) -> tuple[str, ...]:
+        """The default variant's questions."""
+        return split_questions(pick_variant(self.suggested_questions_text, ""))
+
+    def texts_for(self, lang: str) -> tuple[str, tuple[str, ...], str]:
+        """(welcome message, suggested questions, placeholder) in the page language `lang`."""
+        return (
+            pick_variant(self.welcome_message, lang),
+            split_questions(pick_variant(self.suggested_questions_text, lang)),
+            pick_variant(self.placeholder, lang)[:PLACEHOLDER_LIMIT],
+        )
+
     def require_app(self) -> str:
         if not self.app_id:
             raise SettingsError("No chat app is selected in this endpoint's settings.")
@@ -76,6 +92,11 @@ def _text(value: Any, limit: int = TEXT_LIMIT) -> str:
     # Control characters have no place in a label; keep newlines and tabs.
     cleaned = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
     return cleaned.strip()[:limit]
+
+
+def split_questions(text: str) -> tuple[str, ...]:
+    """Suggested questions separated by `|`, cleaned, at most MAX_SUGGESTIONS."""
+    return tuple(q for q in (_text(part, TEXT_LIMIT) for part in text.split("|")) if q)[:MAX_SUGGESTIONS]
 
 
 def _bool(value: Any, default: bool) -> bool:
@@ -97,46 +118,6 @@ def _app(value: Any) -> tuple[str | None, dict[str, Any]]:
     if is_app_id(value):
         return value, {}
     return None, {}
-
-
-@functools.lru_cache(maxsize=64)
-def _origins(value: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
-    """(allowed origins, dropped entries); cached, so each bad value is logged once per process."""
-    text = _text(value, LONG_TEXT_LIMIT)
-    if not text or text == "*":
-        return None, ()
-    if text.lower() == "none":
-        return (), ()
-    parts = [p for p in re.split(r"[\s,]+", text) if p]
-    valid: dict[str, None] = {}
-    dropped: list[str] = []
-    for part in parts:
-        origin = _origin(part)
-        if origin is None:
-            dropped.append(part[:200])
-        else:
-            valid[origin] = None
-    if dropped:
-        logger.warning("allowed_origins: ignoring entries that are not origins (scheme://host[:port]): %r", dropped)
-    if not valid:
-        # Fail closed: a list with nothing usable is a typo, and "any site" is the unsafe reading of it.
-        logger.warning("allowed_origins: nothing valid left; only Dify itself may frame the pages")
-    return tuple(valid), tuple(dict.fromkeys(dropped))
-
-
-def _origin(part: str) -> str | None:
-    """`part` as a lowercase CSP source `scheme://host[:port]` (or `scheme://*.domain`), or None."""
-    candidate = part[:-1] if part.endswith("/") else part
-    if not _ORIGIN.match(candidate):
-        return None
-    rest = candidate.split("://", 1)[1]
-    host, _, port = rest.partition(":")
-    if port and not 0 < int(port) < 65536:
-        return None
-    # A wildcard over a whole top-level domain (https://*.com) is never what an operator means.
-    if host.startswith("*.") and "." not in host[2:]:
-        return None
-    return candidate.lower()
 
 
 def has_visible_character(text: str) -> bool:
@@ -180,6 +161,18 @@ def _image_hosts(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hosts))
 
 
+_parsed: BoundedCache[str, Settings] = BoundedCache(64)
+
+
+def settings_for(raw: Settings | Mapping[str, Any] | None) -> tuple[Settings, str]:
+    """(settings, a cheap key that changes whenever they do): each distinct raw value is parsed once."""
+    if isinstance(raw, Settings):
+        return raw, repr(raw)
+    # The stored values arrive as JSON (strings, numbers, lists, objects): their repr is a faithful key.
+    key = repr(raw)
+    return _parsed.get_or_make(key, lambda: parse_settings(raw)), key
+
+
 def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     """Settings from the endpoint's stored values; never raises."""
     raw = raw if isinstance(raw, Mapping) else {}
@@ -188,13 +181,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     language = raw.get("language")
     accent = _text(raw.get("accent_color"), 16)
     avatar = _text(raw.get("avatar_url"), 2000)
-    questions = tuple(
-        q
-        for q in (_text(part, TEXT_LIMIT) for part in _text(raw.get("suggested_questions"), LONG_TEXT_LIMIT).split("|"))
-        if q
-    )[:MAX_SUGGESTIONS]
-    raw_origins = raw.get("allowed_origins")
-    origins, dropped = _origins(raw_origins if isinstance(raw_origins, str) else None)
+    theme = raw.get("theme")
+    origins, dropped = parse_allowed_origins(_text(raw.get("allowed_origins"), LONG_TEXT_LIMIT))
     raw_code = raw.get("access_code")
     access_code, access_misconfigured = _access_code(raw_code if isinstance(raw_code, str | None) else _NOT_TEXT)
     return Settings(
@@ -203,9 +191,10 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         skin=skin if isinstance(skin, str) and skin in BY_NAME else DEFAULT_SKIN,
         bot_name=_text(raw.get("bot_name"), 80),
         welcome_message=_text(raw.get("welcome_message"), LONG_TEXT_LIMIT),
-        suggested_questions=questions,
-        placeholder=_text(raw.get("placeholder"), 200),
-        language=language if language in LANGUAGES else "auto",
+        suggested_questions_text=_text(raw.get("suggested_questions"), LONG_TEXT_LIMIT),
+        placeholder=_text(raw.get("placeholder"), LONG_TEXT_LIMIT),
+        language=language if isinstance(language, str) and language in NAMES else "auto",
+        theme=theme if isinstance(theme, str) and theme in THEMES else "auto",
         accent_color=accent.lower() if _HEX.match(accent) else "",
         avatar_url=avatar if _AVATAR.match(avatar) else "",
         footer_text=_text(raw.get("footer_text"), TEXT_LIMIT),

@@ -12,6 +12,8 @@ from typing import Any
 
 from werkzeug import Request
 
+from chat_skins.app_form import form_fields
+from chat_skins.app_id import is_uuid
 from chat_skins.errors import TalkError
 
 logger = logging.getLogger(__name__)
@@ -24,9 +26,7 @@ MAX_INPUT_CHARS = 16_000
 # Beyond this a JSON number loses integer precision in a browser.
 MAX_SAFE_INT = 2**53
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FORM_TYPES = ("text-input", "paragraph", "select", "number", "checkbox")
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def parse_conversation_id(body: Mapping[str, Any]) -> str | None:
     value = body.get("conversation_id")
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not _UUID.match(value):
+    if not is_uuid(value):
         raise TalkError.of("invalid_conversation_id")
     return value.lower()
 
@@ -158,21 +158,6 @@ def parse_talk_body(body: Mapping[str, Any]) -> TalkRequest:
         inputs=parse_inputs(body),
         blocking=parse_response_mode(body),
     )
-
-
-def form_fields(params: Mapping[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
-    """The app's user input form as (type, field) pairs; malformed entries are skipped."""
-    form = params.get("user_input_form") if isinstance(params, Mapping) else None
-    fields: list[tuple[str, dict[str, Any]]] = []
-    if not isinstance(form, list):
-        return fields
-    for entry in form:
-        if not isinstance(entry, Mapping) or len(entry) != 1:
-            continue
-        ((kind, spec),) = entry.items()
-        if isinstance(spec, Mapping) and isinstance(spec.get("variable"), str):
-            fields.append((str(kind), dict(spec)))
-    return fields
 
 
 def merge_inputs(

@@ -359,3 +359,13 @@ def test_sec_fetch_site_matrix(site, allowed):
                 "status": 403,
             }
         assert app.calls == []
+
+
+def test_the_unlock_answer_speaks_the_page_language():
+    settings = {**CODED, "welcome_message": "Welcome || ja: ようこそ", "placeholder": "Ask || ja: 質問をどうぞ"}
+    token, _ = issue_token("sesame", HOOK)
+    headers = {"Dify-Hook-Id": HOOK, "Authorization": f"Bearer {token}", "Accept-Language": "ja-JP,en;q=0.5"}
+    response = handle_unlock(make_request({}, headers=headers, path="/unlock"), settings, storage=MemoryStorage())
+    assert response.status_code == 200
+    page = json.loads(response.get_data())["page"]
+    assert (page["welcome"], page["placeholder"]) == ("ようこそ", "質問をどうぞ")

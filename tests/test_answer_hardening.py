@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug import Request
-from werkzeug.test import EnvironBuilder
 
 from chat_skins.events import Visibility, file_url, reduce_event
 from chat_skins.page_config import build_config
@@ -76,9 +74,8 @@ def test_image_hosts_setting(raw, expected):
 
 
 def test_image_hosts_reach_the_page_config():
-    request = Request(EnvironBuilder(path="/").get_environ())
     settings = parse_settings({"app": "demo-chat", "image_hosts": "cdn.example.com *.img.example"})
-    config = build_config(request, settings, get_skin(settings.skin), None)
+    config = build_config(settings, get_skin(settings.skin), None)
     assert config["imageHosts"] == ["cdn.example.com", "*.img.example"]
     default = parse_settings({"app": "demo-chat"})
-    assert build_config(request, default, get_skin(default.skin), None)["imageHosts"] == []
+    assert build_config(default, get_skin(default.skin), None)["imageHosts"] == []

@@ -15,6 +15,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from chat_skins import embed
+from chat_skins.language import prefixed
 from chat_skins.settings import parse_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,11 +57,12 @@ def test_plain_response_headers_and_body(built_script):
     assert res.headers["Content-Type"].startswith("application/javascript")
     assert res.headers["Cache-Control"] == "public, max-age=3600"
     assert res.headers["X-Content-Type-Options"] == "nosniff"
-    assert res.headers["Vary"] == "Accept-Encoding"
+    assert res.headers["Vary"] == "Accept-Language, Accept-Encoding"
     assert "Content-Encoding" not in res.headers
     body = res.get_data()
     assert embed.PLACEHOLDER not in body
-    assert body == built_script.replace(embed.PLACEHOLDER, b"{}")
+    defaults = json.dumps({"lang": "en", "strings": prefixed("en", "embed.")}, ensure_ascii=True, sort_keys=True)
+    assert body == built_script.replace(embed.PLACEHOLDER, defaults.encode())
     assert int(res.headers["Content-Length"]) == len(body)
 
 
@@ -98,17 +100,36 @@ def test_settings_change_the_etag_and_the_defaults():
     assert themed.status_code == 200
     assert themed.headers["ETag"] != base.headers["ETag"]
     body = themed.get_data().decode()
-    assert json.dumps({"color": "#aa3300", "name": "Shop helper"}, sort_keys=True) in body
+    assert '"color": "#aa3300"' in body and '"name": "Shop helper"' in body
     # A bad color setting is dropped by the settings parser, never reaching the script.
     assert serve({"accent_color": "red;}"}).get_data() == base.get_data()
 
 
 def test_defaults_from_settings():
-    assert embed.script_defaults(parse_settings({})) == {}
+    english = {"lang": "en", "strings": prefixed("en", "embed.")}
+    assert embed.script_defaults(parse_settings({})) == english
+    assert set(english["strings"]) == {"openChat", "chatWith", "title", "dismiss", "loadFailed"}
     assert embed.script_defaults(parse_settings({"accent_color": "#fff", "bot_name": "Ana"})) == {
         "color": "#fff",
         "name": "Ana",
+        **english,
     }
+
+
+@pytest.mark.parametrize(
+    ("settings", "accept", "lang", "vary"),
+    [
+        ({}, "zh-TW,zh;q=0.9", "zh-Hant", "Accept-Language, Accept-Encoding"),
+        ({}, "pt-PT", "pt-PT", "Accept-Language, Accept-Encoding"),
+        ({"language": "de"}, "pt-PT", "de", "Accept-Encoding"),
+    ],
+)
+def test_strings_follow_the_language_setting_then_the_browser(settings, accept, lang, vary):
+    res = serve(settings, Accept_Language=accept)
+    assert res.status_code == 200
+    assert res.headers["Vary"] == vary
+    strings = json.dumps(prefixed(lang, "embed."), ensure_ascii=True, sort_keys=True)
+    assert strings in res.get_data(as_text=True)
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is required by the build")

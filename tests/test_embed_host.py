@@ -34,7 +34,7 @@ def test_embed_script_through_the_runtime(host):
     assert len(body) < 5 * 1024
     script = gzip.decompress(body).decode()
     # The demo endpoint's bot name became the bubble's default label.
-    assert '{"name": "Demo Bot"}' in script
+    assert '"name": "Demo Bot"' in script and '"openChat": "Open chat"' in script
     assert "__CHATSKINS_DEFAULTS__" not in script
 
     status, headers304, body304 = fetch(url, Accept_Encoding="gzip", If_None_Match=headers["ETag"])

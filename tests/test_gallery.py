@@ -6,7 +6,8 @@ import pytest
 from werkzeug import Request
 from werkzeug.test import EnvironBuilder
 
-from chat_skins.gallery import STRINGS, render_gallery
+from chat_skins.gallery import render_gallery
+from chat_skins.language import LANGUAGES, prefixed
 
 
 def gallery(settings: dict, lang: str = "en") -> tuple[str, str]:
@@ -37,7 +38,7 @@ def test_the_gallery_shows_what_allowed_origins_means(raw, mode, shown, dropped)
     html, csp = gallery({"allowed_origins": raw})
     part = section(html)
     assert f'data-framing="{mode}"' in part
-    words = STRINGS["en"]
+    words = prefixed("en", "gallery.")
     assert words[f"framing_{mode}"] in part
     for origin in shown:
         assert f"<code>{origin}</code>" in part
@@ -57,11 +58,48 @@ def test_dropped_entries_are_shown_as_text():
     assert "&lt;img/src=x" in part and "&lt;b&gt;x&lt;/b&gt;" in part
 
 
-@pytest.mark.parametrize("lang", list(STRINGS))
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_language_has_the_framing_words(lang):
-    assert set(STRINGS[lang]) == set(STRINGS["en"])
+    words, english = prefixed(lang, "gallery."), prefixed("en", "gallery.")
+    assert set(words) == set(english)
     html, _ = gallery({"allowed_origins": "https://a.example nope"}, lang)
     part = section(html)
-    assert STRINGS[lang]["framing_list"] in part and STRINGS[lang]["framing_dropped"] in part
+    assert words["framing_list"] in part and words["framing_dropped"] in part
     if lang != "en":
-        assert STRINGS[lang]["framing_title"] != STRINGS["en"]["framing_title"]
+        assert words["framing_title"] != english["framing_title"]
+
+
+@pytest.mark.parametrize(("accept", "lang"), [("zh-TW,zh;q=0.9,en;q=0.5", "zh-Hant"), ("pt-PT,pt;q=0.9", "pt-PT")])
+def test_the_gallery_and_the_page_agree_on_the_browser_language(accept, lang):
+    from chat_skins.language import catalogue
+    from chat_skins.pages import render_page
+
+    headers = {"Accept-Language": accept}
+    response = render_gallery(Request(EnvironBuilder(path="/skins", headers=headers).get_environ()), {})
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Accept-Language, Accept-Encoding"
+    html = response.get_data(as_text=True)
+    words = catalogue(lang)
+    assert f'<html lang="{lang}" dir="ltr">' in html
+    assert words["gallery.title"] in html and words["skin.letter.description"] in html
+    assert "&amp;lang=" not in html  # the previews get the same Accept-Language
+
+    page = render_page(Request(EnvironBuilder(path="/", headers=headers).get_environ()), {})
+    assert page.status_code == 200
+    assert "Accept-Language" in page.headers["Vary"]
+    body = page.get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="ltr"' in body
+    assert words["page.noscript"] in body
+
+
+def test_right_to_left_and_a_chosen_language_does_not_vary():
+    request = Request(EnvironBuilder(path="/skins", headers={"Accept-Language": "de"}).get_environ())
+    response = render_gallery(request, {"language": "ar"})
+    assert response.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+def test_a_language_picked_by_query_holds_for_the_previews():
+    html, _ = gallery({}, "ja")
+    assert '<html lang="ja" dir="ltr">' in html and "minimal?preview=1&amp;theme=dark&amp;lang=ja" in html

@@ -13,7 +13,7 @@ from werkzeug import Request
 from werkzeug.test import EnvironBuilder
 
 from chat_skins import app_params, pages
-from chat_skins.page_config import build_config
+from chat_skins.page_config import build_config, request_variant
 from chat_skins.settings import parse_settings
 from chat_skins.skins import SKINS, get_skin
 
@@ -61,10 +61,10 @@ class Page(HTMLParser):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     app_params.clear_cache()
-    pages._rendered.clear()
+    pages._pages.clear()
     yield
     app_params.clear_cache()
-    pages._rendered.clear()
+    pages._pages.clear()
 
 
 def request(path: str = "/", query: dict | None = None, headers: dict | None = None) -> Request:
@@ -101,7 +101,7 @@ def test_root_renders_the_default_skin_with_app_params():
     assert config["appConfigured"] is True and config["paramsUnavailable"] is False
     # Exactly what build_config makes: nothing is string-built on the way into the attribute.
     settings = parse_settings({"app": APP})
-    assert config == build_config(request(), settings, get_skin("minimal"), PARAMS)
+    assert config == build_config(settings, get_skin("minimal"), PARAMS, **request_variant(request(), settings))
 
 
 @pytest.mark.parametrize("skin", [s.name for s in SKINS])
@@ -270,28 +270,21 @@ def test_hostile_values_never_appear_raw(raw, params, query):
         assert config["welcome"] == "" and config["accessRequired"] is True
         assert config["footer"] == HOSTILE
         assert config["accent"] is None and config["avatarUrl"] is None
-        assert config["skin"] == "minimal" and config["language"] is None
+        assert config["skin"] == "minimal" and config["lang"] == "en"
         assert HOSTILE not in response.headers["Content-Security-Policy"]
         assert "script-src *" not in response.headers["Content-Security-Policy"]
 
 
 def test_template_error_gives_a_plain_500(monkeypatch):
-    def broken(name):
+    def broken(*args):
         raise RuntimeError("secret traceback detail")
 
-    monkeypatch.setattr(pages, "template_for", broken)
+    monkeypatch.setattr(pages, "_render", broken)
     response = pages.render_page(request(), {"app": APP}, fetch_ok)
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret traceback detail" not in body and "Traceback" not in body
     assert "Content-Security-Policy" in response.headers
-
-
-def test_skin_templates_are_used_when_present():
-    for skin in SKINS:
-        own = pages.TEMPLATES / "skins" / f"{skin.name}.html"
-        expected = f"skins/{skin.name}.html" if own.is_file() else "base.html"
-        assert pages.template_for(skin.name).name == expected
 
 
 def test_render_is_fast_in_process():
@@ -314,7 +307,33 @@ def test_renders_are_memoized_per_config():
     assert first.status_code == again.status_code == other.status_code == 200
     assert html == same
     assert page_config(different)["botName"] == "Bea"
-    assert len(pages._rendered) == 2
+    assert len(pages._pages) == 2
     dark, dark_html = render({"app": APP, "bot_name": "Ava"}, query={"theme": "dark"})
     assert page_config(dark_html)["theme"] == "dark"
-    assert len(pages._rendered) == 3
+    assert len(pages._pages) == 3
+
+
+def test_document_language_direction_and_theme_come_from_the_server():
+    response, html = render({"app": APP, "theme": "dark"}, headers={"Accept-Language": "fa-IR,en;q=0.5"})
+    assert response.status_code == 200
+    root = Page(html).first("html")
+    assert (root["lang"], root["dir"], root["data-theme"]) == ("fa", "rtl", "dark")
+    assert response.headers["Vary"] == "Accept-Language, Accept-Encoding"
+    config = page_config(html)
+    assert (config["lang"], config["dir"], config["theme"]) == ("fa", "rtl", "dark")
+    chosen, _ = render({"app": APP, "language": "de"}, headers={"Accept-Language": "fa"})
+    assert chosen.headers["Vary"] == "Accept-Encoding"
+
+
+def test_a_repeat_visit_is_answered_from_memory_and_revalidates():
+    first, html = render()
+    again, same = render()
+    assert first.status_code == again.status_code == 200 and html == same
+    assert len(pages._pages) == 1
+    etag = again.headers["ETag"]
+    assert render(headers={"If-None-Match": etag})[0].status_code == 304
+    # Fresh app parameters are a new object: a new page, rendered from them.
+    app_params.clear_cache()
+    changed, html = render(fetch=lambda app_id: {"data": {**PARAMS, "opening_statement": "New greeting."}})
+    assert changed.status_code == 200
+    assert page_config(html)["welcome"] == "New greeting." and changed.headers["ETag"] != etag

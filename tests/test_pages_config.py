@@ -9,13 +9,10 @@ import pytest
 from werkzeug import Request
 from werkzeug.test import EnvironBuilder
 
-from chat_skins.page_config import (
-    build_config,
-    input_form,
-    normalize_language,
-    origin_allowed,
-    parse_origin,
-)
+from chat_skins.app_form import input_form
+from chat_skins.language import page_strings
+from chat_skins.origins import origin_allowed, parse_origin
+from chat_skins.page_config import build_config, request_variant
 from chat_skins.settings import parse_settings
 from chat_skins.skins import get_skin
 
@@ -41,6 +38,9 @@ KEYS = {
     "welcome",
     "suggestions",
     "placeholder",
+    "lang",
+    "dir",
+    "strings",
     "language",
     "theme",
     "accent",
@@ -65,7 +65,7 @@ def request(path: str = "/", query: dict | None = None, headers: dict | None = N
 
 def config(raw: dict | None = None, params: dict | None = None, **kw) -> dict:
     settings = parse_settings(raw if raw is not None else {"app": APP})
-    return build_config(request(**kw), settings, get_skin(settings.skin), params)
+    return build_config(settings, get_skin(settings.skin), params, **request_variant(request(**kw), settings))
 
 
 def test_shape_and_defaults_without_params():
@@ -78,7 +78,8 @@ def test_shape_and_defaults_without_params():
     assert c["welcome"] == ""
     assert c["suggestions"] == []
     assert c["placeholder"] is None
-    assert c["language"] is None
+    assert c["lang"] == c["language"] == "en" and c["dir"] == "ltr"
+    assert c["strings"] == page_strings("en") and c["strings"]["send"] == "Send"
     assert c["theme"] == "auto"
     assert c["accent"] is None
     assert c["footer"] == ""
@@ -225,38 +226,43 @@ def test_hook_id_header():
     assert config(headers={"Dify-Hook-Id": "bad id<>"})["hookId"] == "local"
 
 
+def test_language_setting_beats_query_beats_browser():
+    de = {"Accept-Language": "de-AT,de;q=0.9"}
+    assert config({"app": APP, "language": "ja"}, query={"lang": "ko"}, headers=de)["lang"] == "ja"
+    assert config({"app": APP, "language": "auto"}, query={"lang": "pt-br"}, headers=de)["lang"] == "pt-BR"
+    assert config({"app": APP}, query={"lang": "xx"}, headers=de)["lang"] == "de"
+    assert config({"app": APP}, query={"lang": "xx"})["lang"] == "en"
+
+
 @pytest.mark.parametrize(
-    ("tag", "expected"),
-    [
-        ("en", "en"),
-        ("EN-us", "en"),
-        ("zh", "zh-Hans"),
-        ("zh-CN", "zh-Hans"),
-        ("zh_Hans", "zh-Hans"),
-        ("zh-hans", "zh-Hans"),
-        ("zh-TW", None),
-        ("zh-Hant", None),
-        ("ja", "ja"),
-        ("ja-JP", "ja"),
-        ("ko-KR", "ko"),
-        ("pt", "pt-BR"),
-        ("pt-br", "pt-BR"),
-        ("PT-BR", "pt-BR"),
-        ("es-419", "es"),
-        ("fr", None),
-        ("", None),
-        ("<script>", None),
-        (None, None),
-    ],
+    ("accept", "lang", "direction"), [("zh-TW", "zh-Hant", "ltr"), ("pt-PT", "pt-PT", "ltr"), ("he-IL", "he", "rtl")]
 )
-def test_normalize_language(tag, expected):
-    assert normalize_language(tag) == expected
+def test_page_gets_language_direction_and_only_its_strings(accept, lang, direction):
+    c = config(headers={"Accept-Language": accept})
+    assert (c["lang"], c["dir"]) == (lang, direction)
+    assert c["strings"] == page_strings(lang) and c["strings"]["send"] != page_strings("en")["send"]
+    assert not any(k.startswith(("gallery.", "skin.", "page.", "embed.")) for k in c["strings"])
+    assert any(k.startswith("err.") for k in c["strings"])
 
 
-def test_language_setting_beats_query():
-    assert config({"app": APP, "language": "ja"}, query={"lang": "ko"})["language"] == "ja"
-    assert config({"app": APP, "language": "auto"}, query={"lang": "pt-br"})["language"] == "pt-BR"
-    assert config({"app": APP}, query={"lang": "xx"})["language"] is None
+@pytest.mark.parametrize(
+    ("setting", "query", "theme"), [("dark", "light", "dark"), ("auto", "light", "light"), ("x", "x", "auto")]
+)
+def test_theme_setting_beats_query(setting, query, theme):
+    assert config({"app": APP, "theme": setting}, query={"theme": query})["theme"] == theme
+
+
+def test_operator_texts_in_the_page_language():
+    raw = {
+        "app": APP,
+        "welcome_message": "Hello! || ja: こんにちは || de: Hallo",
+        "suggested_questions": "One|Two || ja: 一|二",
+        "placeholder": "Ask || pt: Pergunte",
+    }
+    ja = config(raw, headers={"Accept-Language": "ja-JP"})
+    assert (ja["welcome"], ja["suggestions"], ja["placeholder"]) == ("こんにちは", ["一", "二"], "Ask")
+    pt = config(raw, query={"lang": "pt-PT"})
+    assert (pt["welcome"], pt["suggestions"], pt["placeholder"]) == ("Hello!", ["One", "Two"], "Pergunte")
 
 
 @pytest.mark.parametrize(("value", "theme"), [("light", "light"), ("dark", "dark"), ("DARK", "auto"), ("x", "auto")])

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chat_skins.security import TRUSTED_TYPES_POLICIES, content_security_policy, frame_ancestors, page_headers
+from chat_skins.origins import frame_ancestors
+from chat_skins.security import TRUSTED_TYPES_POLICIES, content_security_policy, page_headers
 from chat_skins.settings import parse_settings
 
 

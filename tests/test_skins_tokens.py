@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from chat_skins.color import AA, contrast, parse_hex
 from chat_skins.skins import SKINS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,23 +73,7 @@ def flat(value: str, table: dict[str, str], depth: int = 0) -> tuple[int, int, i
     fallback = re.fullmatch(r"var\(--cs-[a-z0-9-]+,\s*(.+)\)", value)
     if fallback and depth < 5:
         return flat(fallback.group(1).strip(), table, depth + 1)
-    if re.fullmatch(r"#[0-9a-fA-F]{6}", value):
-        return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-    return None
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    def lin(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a, b) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    return parse_hex(value) if re.fullmatch(r"#[0-9a-fA-F]{6}", value) else None
 
 
 def test_base_defaults_every_token():
@@ -114,7 +99,7 @@ def test_flat_color_pairs_reach_aa(name, theme):
         fg, bg = flat(table[fg_name], table), flat(table[bg_name], table)
         if bg is None and table[bg_name] == "transparent":
             bg = flat(table["surface"], table)
-        if fg and bg and contrast(fg, bg) < 4.5:
+        if fg and bg and contrast(fg, bg) < AA:
             failures.append(f"{fg_name} on {bg_name}: {contrast(fg, bg):.2f}")
     assert not failures, failures
 
