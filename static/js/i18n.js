@@ -481,6 +481,15 @@ const es = {
 
 export const MESSAGES = { en, "zh-Hans": zhHans, ja, ko, "pt-BR": ptBR, es };
 
+const JSON_EXPORT_EMPTY = {
+  en: "This conversation is empty: there is nothing to export yet.",
+  "zh-Hans": "此对话为空，暂时没有可导出的内容。",
+  ja: "この会話は空のため、まだエクスポートできる内容がありません。",
+  ko: "대화가 비어 있어 아직 내보낼 내용이 없습니다.",
+  "pt-BR": "Esta conversa está vazia: ainda não há nada para exportar.",
+  es: "Esta conversación está vacía: todavía no hay nada que exportar.",
+};
+
 // Strings of the hardened answer renderer (foreign images, answers shown as plain text).
 const RENDERER_STRINGS = {
   en: {
@@ -502,7 +511,8 @@ const RENDERER_STRINGS = {
     renderFailed: "No se pudo dar formato a esta respuesta; se muestra como texto sin formato.",
   },
 };
-for (const [lang, strings] of Object.entries(RENDERER_STRINGS)) Object.assign(MESSAGES[lang], strings);
+for (const [lang, strings] of Object.entries(RENDERER_STRINGS))
+  Object.assign(MESSAGES[lang], strings, { exportEmpty: JSON_EXPORT_EMPTY[lang] });
 
 // /talk and unlock error codes -> message keys. Unknown codes fall back to "err.generic".
 export const ERROR_KEYS = {
@@ -572,11 +582,27 @@ export function pickLanguage(setting, query, browser = []) {
   return "en";
 }
 
-export function translator(lang) {
-  const table = MESSAGES[lang] || en;
+/** The page's language: the server's decision (`cfg.lang`); older configs fall back to the browser. */
+export function pageLanguage(cfg) {
+  if (typeof cfg.lang === "string" && cfg.lang) return cfg.lang;
+  const query = new URLSearchParams(location.search).get("lang");
+  return pickLanguage(cfg.language, query, navigator.languages || [navigator.language]);
+}
+
+export function translator(strings, lang) {
+  const table = typeof strings === "string" ? MESSAGES[strings] || en : strings || MESSAGES[lang] || en;
   return (key, vars) => {
     let s = table[key] ?? en[key] ?? key;
     if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
     return s;
   };
+}
+
+/** A count in the page's language (digits and grouping of that language). */
+export function formatCount(lang, n) {
+  try {
+    return new Intl.NumberFormat(lang).format(n);
+  } catch {
+    return String(n);
+  }
 }
