@@ -72,7 +72,13 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def registered():
-    probes = [["GET", "/"], ["GET", "/static/gen/chat-page.js"], ["POST", "/talk"], ["POST", "/unlock"], ["GET", "/nope"]]
+    probes = [
+        ["GET", "/"],
+        ["GET", "/static/gen/chat-page.js"],
+        ["POST", "/talk"],
+        ["POST", "/unlock"],
+        ["GET", "/nope"],
+    ]
     probes += [["GET", f"/{s.name}"] for s in SKINS]
     done = subprocess.run(
         [sys.executable, "-c", SDK_PROBE, json.dumps(probes)],
