@@ -28,7 +28,7 @@ function readConfig(root) {
 
 export function startChat(root, cfg) {
   const lang = pageLanguage(cfg);
-  const t = translator(cfg.strings, lang);
+  const t = translator(cfg.strings);
   const bot = cfg.botName || "Assistant";
   const preview = !!cfg.preview;
   const urls = cfg.urls || { talk: "talk", unlock: "unlock" };
