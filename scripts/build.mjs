@@ -9,7 +9,7 @@ mkdirSync(out, { recursive: true });
 
 const common = { bundle: true, minify: true, legalComments: "none", logLevel: "warning" };
 const scripts = [
-  ["static/js/main.js", "app.js"],
+  ["static/js/chat-page.js", "chat-page.js"],
   ["static/js/embed.js", "embed.js"],
   ["static/js/gallery.js", "gallery.js"],
 ];

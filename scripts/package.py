@@ -18,7 +18,7 @@ AUTHOR = re.compile(r"^[a-z0-9_-]{1,64}$")
 NAME = re.compile(r"^[a-z0-9_-]{1,128}$")
 METHODS = {"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS"}
 SETTING_TYPES = {"text-input", "secret-input", "select", "boolean", "app-selector", "model-selector", "array[tools]"}
-REQUIRED_IN_PACKAGE = ("main.py", "manifest.yaml", "requirements.txt", "static/gen/app.js", "templates/base.html")
+REQUIRED_IN_PACKAGE = ("main.py", "manifest.yaml", "requirements.txt", "static/gen/chat-page.js", "templates/base.html")
 
 
 class PackageError(Exception):

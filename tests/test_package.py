@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if not (ROOT / "static/gen/app.js").exists():
+    if not (ROOT / "static/gen/chat-page.js").exists():
         subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("pkg")
     return package.build_package(ROOT, out)
@@ -33,7 +33,7 @@ def test_package_contains_the_plugin_and_nothing_else(built):
         "README.md",
         "PRIVACY.md",
         "_assets/icon.svg",
-        "static/gen/app.js",
+        "static/gen/chat-page.js",
         "requirements.txt",
         "pyproject.toml",
     ):

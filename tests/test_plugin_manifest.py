@@ -72,7 +72,13 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def registered():
-    probes = [["GET", "/"], ["GET", "/static/gen/app.js"], ["POST", "/talk"], ["POST", "/unlock"], ["GET", "/nope"]]
+    probes = [
+        ["GET", "/"],
+        ["GET", "/static/gen/chat-page.js"],
+        ["POST", "/talk"],
+        ["POST", "/unlock"],
+        ["GET", "/nope"],
+    ]
     probes += [["GET", f"/{s.name}"] for s in SKINS]
     done = subprocess.run(
         [sys.executable, "-c", SDK_PROBE, json.dumps(probes)],
@@ -95,7 +101,7 @@ def test_sdk_models_load_and_the_plugin_registers(registered, group):
 def test_routes_dispatch_to_the_right_endpoints(registered):
     d = registered["dispatch"]
     assert d["GET /"] == ["PageEndpoint", {}]
-    assert d["GET /static/gen/app.js"] == ["StaticEndpoint", {"name": "gen/app.js"}]
+    assert d["GET /static/gen/chat-page.js"] == ["StaticEndpoint", {"name": "gen/chat-page.js"}]
     assert d["POST /talk"][0] == "TalkEndpoint"
     assert d["POST /unlock"][0] == "UnlockEndpoint"
     assert d["GET /nope"] is None

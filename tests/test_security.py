@@ -88,7 +88,7 @@ def test_no_framing_at_all_adds_x_frame_options():
 
 
 def test_trusted_types_lists_only_policies_that_are_created():
-    # Ours (static/js) create none; DOMPurify, bundled into app.js, creates its own when it loads.
+    # Ours (static/js) create none; DOMPurify, bundled into chat-page.js, creates its own when it loads.
     root = Path(__file__).resolve().parents[1]
     ours = set()
     for path in (root / "static" / "js").glob("*.js"):

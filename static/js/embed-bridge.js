@@ -2,8 +2,9 @@
 // host page's commands to the page. Talks only to the origin the server accepted (config.embed,
 // present only when `allowed_origins` allows that origin) and only to the window that framed us.
 
-/** Lifecycle events forwarded to the host page (`chatskins:<name>` on document). */
-export const FORWARDED = ["ready", "message", "answer", "error", "conversation", "close", "expand"];
+import { COMMAND, FORWARDED, MESSAGE_TYPE, message } from "./protocol.js";
+
+export { FORWARDED };
 const MAX_TEXT = 20000;
 
 /** A JSON-safe copy of `value` (details may hold things postMessage cannot clone), or {}. */
@@ -18,7 +19,7 @@ export function plain(value) {
 
 /** The message the host page receives for lifecycle event `name`. */
 export function toHost(bubble, name, detail) {
-  return { type: "chatskins", bubble, name, detail: plain(detail) };
+  return message(bubble, name, plain(detail));
 }
 
 /** Whether a `message` event comes from the host page the server accepted: its window and its origin. */
@@ -28,7 +29,7 @@ export function trusted(event, embed, parent) {
 
 /** The `chatskins:command` detail a host message asks for, or null when it is not a valid command for `bubble`. */
 export function commandFrom(data, bubble) {
-  if (!data || typeof data != "object" || data.type !== "chatskins" || data.name !== "command") return null;
+  if (!data || typeof data != "object" || data.type !== MESSAGE_TYPE || data.name !== COMMAND) return null;
   if ((data.bubble ?? "") !== bubble) return null;
   const d = data.detail;
   if (!d || typeof d != "object") return null;

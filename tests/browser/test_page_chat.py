@@ -206,6 +206,16 @@ def test_commands_send_reset_set_inputs_and_focus(chat):
 
 def test_keyboard_only_chat_and_drawer(chat):
     page = chat.open(DEMO_HOOK).page
+    # The message box has focus on load; the drawer button is the first stop of the page before it.
+    assert page.evaluate("() => document.activeElement.id") == "cs-input"
+    for _ in range(30):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("() => document.activeElement.dataset.csAction") == "drawer":
+            break
+    else:
+        raise AssertionError("the drawer button is not reachable by Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement === document.body || !document.activeElement")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.dataset.csAction") == "drawer"
     # Reach a suggested question by Tab, press it with Enter.

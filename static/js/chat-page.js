@@ -1,0 +1,160 @@
+// Entry of the chat page bundle: reads the config the server put on #cs-app and wires the modules.
+import "./embed-bridge.js";
+import { emit } from "./dom.js";
+import { pageLanguage, translator } from "./i18n.js";
+import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
+import { sampleConversation } from "./preview.js";
+import { createStore, memoryBackend } from "./store.js";
+import { talk } from "./talk.js";
+import { createAccess } from "./chat/access.js";
+import { createContent } from "./chat/content.js";
+import { createController } from "./chat/controller.js";
+import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
+import { createDrawer } from "./chat/drawer.js";
+import { exportConversation } from "./chat/export.js";
+import { hooks } from "./chat/hooks.js";
+import { wireInput } from "./chat/keys.js";
+import { applyLook, applyTexts } from "./chat/look.js";
+import { createNotices } from "./chat/notices.js";
+import { createView } from "./chat/view.js";
+
+function readConfig(root) {
+  try {
+    return JSON.parse(root.dataset.config || "{}") || {};
+  } catch {
+    return {}; // a broken config still gets a working page with defaults
+  }
+}
+
+export function startChat(root, cfg) {
+  const lang = pageLanguage(cfg);
+  const t = translator(cfg.strings);
+  const bot = cfg.botName || "Assistant";
+  const preview = !!cfg.preview;
+  const urls = cfg.urls || { talk: "talk", unlock: "unlock" };
+  const el = hooks(root);
+  applyLook(root, cfg, { lang, bot });
+  applyTexts(root, t, bot);
+  el.input.placeholder = cfg.placeholder || t("placeholder", { bot });
+
+  const notices = createNotices(el.notice, t);
+  const degraded = (why) => notices.set(why === "full" ? "storageFull" : "storageUnavailable");
+  const store = preview
+    ? createStore(cfg.hookId, memoryBackend())
+    : createStore(cfg.hookId, undefined, { onDegrade: degraded });
+  if (store.degraded) degraded(store.degraded);
+  if (cfg.appConfigured === false) notices.set("notConfigured");
+  if (cfg.accessMisconfigured) notices.set("accessMisconfigured");
+
+  let ctl = null; // the controller; the view and the content need it before it exists
+  const conv = () => ctl?.conv ?? null;
+  const send = (text) => ctl.send(text);
+  let content = null;
+  const view = createView({
+    el,
+    root,
+    t,
+    lang,
+    cfg,
+    preview,
+    conv,
+    send,
+    running: () => !!ctl?.running,
+    form: () => content.form(),
+  });
+  setCodeCopy(t("copyCode"), (text, btn) => copyText(text, btn, t("copyCode")));
+  setImageHosts(cfg.imageHosts);
+  setImageLabel((host) => t("imageShow", { host }));
+  setRenderFailure(() => view.failed());
+  content = createContent({ el, cfg, t, bot, notices, plain: view.plain, send, conv });
+
+  const access = createAccess({
+    el,
+    cfg,
+    t,
+    lang,
+    store,
+    urls,
+    onPage: content.apply,
+    focusInput: () => el.input.focus(),
+  });
+  // A locked page has no welcome, suggestions or form in its HTML: they come with the unlock answer.
+  const locked = !!cfg.accessRequired && !preview;
+  if (!locked) content.apply(cfg);
+
+  const save = createSaver(store, { off: preview });
+  ctl = createController({
+    cfg,
+    t,
+    bot,
+    transport: { talk },
+    view,
+    gate: { ...access, required: access.required && !preview },
+    form: content.gate,
+    save,
+    store,
+    emit,
+    conv: preview ? sampleConversation() : loadConversation(store),
+  });
+  const fresh = () => {
+    ctl.switchTo(freshConversation());
+    el.input.focus();
+  };
+  const drawer = createDrawer({ el, t, store, current: conv, open: ctl.switchTo, startFresh: fresh });
+
+  async function copyText(text, btn, label) {
+    try {
+      await navigator.clipboard.writeText(text);
+      btn.textContent = t("copied");
+      setTimeout(() => (btn.textContent = label), 1500);
+    } catch {
+      /* clipboard refused (permissions policy): nothing sensible to do */
+    }
+  }
+
+  function exportChat() {
+    if (!exportConversation(ctl.conv, { bot, t, showSources: cfg.showSources !== false })) notices.flash("exportEmpty");
+  }
+
+  wireInput({ el, cfg, ctl, view, drawer, emit, fresh, content, save });
+  root.addEventListener("click", (e) => {
+    const btn = e.target.closest("[data-cs-action]");
+    if (!btn) return;
+    const action = btn.dataset.csAction;
+    const li = btn.closest(".cs-msg");
+    const index = li ? view.indexOf(li) : -1;
+    if (action === "drawer") drawer.open();
+    else if (action === "drawer-close") drawer.close();
+    else if (action === "new") {
+      drawer.close();
+      fresh();
+    } else if (action === "export") exportChat();
+    else if (action === "close") emit("close");
+    else if (action === "expand") emit("expand");
+    else if (action === "copy" && index >= 0) copyText(ctl.conv.messages[index].text, btn, t("copy"));
+    else if ((action === "regenerate" || action === "retry") && index >= 0) ctl.retry(index);
+  });
+
+  if (cfg.appConfigured === false || cfg.accessMisconfigured) {
+    el.input.disabled = true;
+    el.send.disabled = true;
+  }
+
+  view.renderAll();
+  root.setAttribute("aria-busy", "false");
+  document.documentElement.dataset.ready = "";
+  if (locked && !cfg.accessMisconfigured) access.resume();
+  else if (focusOnLoad(cfg)) el.input.focus({ preventScroll: true });
+  emit("ready", { skin: cfg.skin, conversationId: ctl.conv.conversationId });
+}
+
+// The message box takes focus on load on the full page only: an embedded page is focused when its
+// panel opens (the host page keeps focus until then), a preview is a picture, and a touch screen
+// would pop its keyboard over the conversation before the visitor asked for it.
+function focusOnLoad(cfg) {
+  if (cfg.embed || cfg.preview) return false;
+  return !matchMedia("(pointer: coarse)").matches;
+}
+
+const root = document.getElementById("cs-app");
+if (root) startChat(root, readConfig(root));

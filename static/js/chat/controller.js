@@ -1,0 +1,141 @@
+// Sending, streaming, stopping, retrying and switching conversations. Everything it talks to is
+// injected (the transport, the view, the access gate, the form), so it runs under `node --test`.
+import { errorKey } from "../i18n.js";
+import { emptyAnswer, reduce } from "../reduce.js";
+import { cutAnswer, rememberCurrent, titleFrom } from "./conversation.js";
+
+const ACCESS_CODES = new Set(["unauthorized", "access_required", "invalid_token", "token_expired"]);
+
+/**
+ * deps: {cfg, t, bot, urls, transport: {talk}, view, gate, form, save, store, emit, conv}
+ * view: {appended(index, prevLast), schedule(i), finished(i), renderAll(), dropFrom(i), busy(on), answerText(i)}
+ * gate: {required, token(), ask(next), expired(next)}; form: {invalid(), values()}.
+ */
+export function createController(deps) {
+  const { cfg, t, bot, transport, view, gate, form, save, emit } = deps;
+  const urls = cfg.urls || { talk: "talk", unlock: "unlock" };
+  const preview = !!cfg.preview;
+  let conv = deps.conv;
+  let running = null; // {controller, index}
+  let extraInputs = {}; // inputs set by the host page that have no field in the form
+
+  const inputsNow = () => ({ ...conv.inputs, ...extraInputs, ...form.values() });
+
+  // Returns true when the message was accepted (the composer may then be cleared).
+  function send(text, { again = false } = {}) {
+    text = String(text ?? "").trim();
+    if (!text || running || cfg.appConfigured === false || cfg.accessMisconfigured) return false;
+    if (conv.messages.length === 0 && form.invalid()) return false;
+    const prevLast = conv.messages.length - 1;
+    if (!again) {
+      conv.messages.push({ role: "user", text });
+      if (!conv.title) conv.title = titleFrom(text);
+      emit("message", { text, conversationId: conv.conversationId });
+    }
+    if (conv.messages.length <= 2) conv.inputs = inputsNow();
+    const index = conv.messages.push({ ...emptyAnswer(), streaming: true }) - 1;
+    view.appended(index, again ? -1 : prevLast);
+    if (preview) {
+      conv.messages[index] = { ...emptyAnswer(), text: t("preview"), done: true };
+      view.schedule(index);
+      return true;
+    }
+    save(conv);
+    if (gate.required && !gate.token()) {
+      gate.ask(() => stream(index, text));
+      return true;
+    }
+    stream(index, text);
+    return true;
+  }
+
+  async function stream(index, text) {
+    const controller = new AbortController();
+    running = { controller, index };
+    view.busy(true);
+    const owner = conv;
+    let m = conv.messages[index];
+    const body = { query: text, conversation_id: conv.conversationId, inputs: inputsNow(), response_mode: "streaming" };
+    let needAccess = false;
+    try {
+      await transport.talk(urls.talk, body, {
+        token: gate.required ? gate.token() : null,
+        signal: controller.signal,
+        onEvent(ev) {
+          m = reduce(m, ev);
+          if (owner !== conv) return;
+          if (ev.event === "conversation_restarted" || (m.conversationId && m.conversationId !== conv.conversationId))
+            conv.conversationId = m.conversationId;
+          conv.messages[index] = { ...m, streaming: !m.done };
+          view.schedule(index);
+          save(conv, false);
+        },
+      });
+    } catch (e) {
+      if (e && e.name === "AbortError") m = { ...m, stopped: true };
+      else {
+        const code = (e && e.code) || "network_error";
+        m = { ...m, error: { code, message: (e && e.message) || "", status: (e && e.status) || null } };
+        needAccess = gate.required && (e?.status === 401 || ACCESS_CODES.has(code));
+      }
+    }
+    m = { ...m, streaming: false, done: true };
+    running = null;
+    if (owner !== conv) {
+      // The visitor switched conversations mid-answer: finish storing it where it belongs.
+      owner.messages[index] = m;
+      if (!preview) deps.store.save(owner);
+      view.busy(false);
+      return;
+    }
+    conv.messages[index] = m;
+    save(conv);
+    // Final render now (not on the next frame), so the finished state and the idle composer appear together.
+    view.finished(index);
+    view.busy(false);
+    if (m.error) {
+      emit("error", { code: m.error.code, message: t(errorKey(m.error.code)) });
+      if (needAccess) gate.expired(() => retry(index));
+    } else if (!m.stopped) {
+      view.announce(`${t("answerFrom", { bot })} ${view.answerText(index) || m.text}`.slice(0, 4000));
+      emit("answer", { text: m.text, messageId: m.messageId, conversationId: conv.conversationId });
+    }
+  }
+
+  // Regenerate and Retry: drop the answer at `index` and ask the same question again.
+  function retry(index) {
+    if (running) return;
+    const question = cutAnswer(conv, index);
+    if (question == null) return;
+    view.dropFrom(index);
+    send(question, { again: true });
+  }
+
+  function stop() {
+    if (running) running.controller.abort();
+  }
+
+  function switchTo(c) {
+    stop();
+    conv = c;
+    if (!preview) rememberCurrent(deps.store, c);
+    view.renderAll();
+    emit("conversation", { conversationId: conv.conversationId });
+  }
+
+  return {
+    send,
+    retry,
+    stop,
+    switchTo,
+    get conv() {
+      return conv;
+    },
+    get running() {
+      return !!running;
+    },
+    setInputs(inputs) {
+      extraInputs = { ...extraInputs, ...inputs };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// The one protocol across the frame boundary, shared by the chat page (embed-bridge.js) and the
+// host-page script (embed/): every message is {type: MESSAGE_TYPE, bubble, name, detail}.
+
+export const MESSAGE_TYPE = "chatskins";
+
+/** Page lifecycle events forwarded to the host page (`chatskins:<name>` on the page's document). */
+export const FORWARDED = ["ready", "message", "answer", "error", "conversation", "close", "expand"];
+
+/** Of those, the ones the host script hands to `on()` listeners as they are. */
+export const PUBLIC_EVENTS = ["message", "answer", "error", "conversation"];
+
+/** The name of a host-to-page message, and the actions it may carry. */
+export const COMMAND = "command";
+export const ACTIONS = ["send", "reset", "setInputs", "focus"];
+
+export function message(bubble, name, detail) {
+  return { type: MESSAGE_TYPE, bubble, name, detail };
+}
