@@ -11,7 +11,7 @@ import pytest
 
 from chat_skins import app_params
 from chat_skins.app_params import FAILURE_TTL_SECONDS, STALE_LIMIT_SECONDS, TTL_SECONDS, ParamsCache
-from tests.hooks import REPO_ROOT
+from tests.support.fixtures import REPO_ROOT
 
 OLD = {"opening_statement": "old"}
 NEW = {"opening_statement": "new"}

@@ -8,7 +8,7 @@ import time
 from chat_skins.coalesce import MAX_CHUNK_BYTES, coalesce
 from chat_skins.sse import frame
 from chat_skins.talk import encoded_frames
-from tests.test_talk_helpers import parse_sse
+from tests.support.sse import parse_sse
 
 
 def _paced(count: int, per_second: float, urgent_first: bool = True):

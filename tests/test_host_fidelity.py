@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from localdify import Host
-from localdify.apps.replay import shared_dir
-from tests.hooks import DEMO_APP, FAST, PROBE_DIR, REPLAY_APP, REPLAY_APP_ID, REPO_ROOT
-from tests.host_client import Reply, request
+from tests.support.fixtures import FIXTURES, PROBE_DIR, REPO_ROOT
+from tests.support.hooks import DEMO_APP, FAST, REPLAY_APP, REPLAY_APP_ID
+from tests.support.host_client import Reply, request
 
 STALL_HOOK = "stall00000000001"
 PROBE_STALL_HOOK = "stallprobe000001"
@@ -39,9 +39,8 @@ def _app(name: str) -> dict:
 @pytest.fixture(scope="module")
 def paced_shared(tmp_path_factory) -> Iterator[Path]:
     """A copy of the shared fixtures plus one that streams 80 tokens/s for 10 s."""
-    source = shared_dir(REPO_ROOT)
     target = tmp_path_factory.mktemp("shared")
-    shutil.copytree(source / "fixtures", target / "fixtures")
+    shutil.copytree(FIXTURES, target / "fixtures")
     ids = {
         "conversation_id": "5f0c8d1e-3b7a-4c2e-9a61-0d2f4e6b8c10",
         "message_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",

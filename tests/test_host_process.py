@@ -7,8 +7,9 @@ import signal
 import threading
 import time
 
-from tests.hooks import PROBE_CONFIG, PROBE_DIR, PROBE_HOOK
-from tests.host_client import request
+from tests.support.fixtures import PROBE_DIR
+from tests.support.hooks import PROBE_CONFIG, PROBE_HOOK
+from tests.support.host_client import request
 
 
 def wait_for(predicate, timeout: float = 30.0) -> bool:

@@ -9,19 +9,18 @@ import pytest
 
 from chat_skins.sse import OPENING
 from chat_skins.talk import handle_talk
-from tests.test_talk_helpers import (
+from tests.support.sse import answer_text, parse_sse
+from tests.support.talk import (
     APP_ID,
     CONVERSATION,
     FIXTURES,
     MESSAGE,
     SETTINGS,
     FakeApp,
-    answer_text,
     assert_allow_listed,
     body_chunks,
     chunks_of,
     make_request,
-    parse_sse,
     upstream_answer,
 )
 

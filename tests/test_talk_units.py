@@ -19,7 +19,7 @@ from chat_skins.errors import (
 )
 from chat_skins.events import SNIPPET_CHARS, Visibility, citations, reduce_event
 from chat_skins.sse import frame
-from tests.test_talk_helpers import load_params
+from tests.support.talk import load_params
 
 PREFIX = "invoke app failed: request failed with status code: 400 and respond with: "
 STALE = PREFIX + '{"code":"invalid_param","message":"","status":400}'

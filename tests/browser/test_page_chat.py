@@ -9,8 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import STREAMING
-from tests.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
+from tests.support.chat_page import STREAMING
+from tests.support.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from tests.browser.conftest import Chat, new_context
-from tests.hooks import DEMO_HOOK
+from tests.support.chat_page import Chat, new_context
+from tests.support.hooks import DEMO_HOOK
 
 pytestmark = pytest.mark.browser
 
