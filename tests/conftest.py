@@ -20,7 +20,7 @@ settings.load_profile("shared-machine")
 
 @pytest.fixture(scope="session")
 def host() -> Iterator[Host]:
-    """The plugin under test behind a local Dify host (hooks in tests/hooks.py)."""
+    """The plugin under test behind a local Dify host (hooks in tests/support/hooks.py)."""
     with Host(HOST_CONFIG, plugin_dir=REPO_ROOT) as h:
         yield h
 

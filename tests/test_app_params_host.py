@@ -28,7 +28,7 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
     def counting(app_id: str):
         with lock:
             fetched.append(app_id)
-        time.sleep(FETCH_SECONDS)
+        time.sleep(FETCH_SECONDS)  # the scenario: a slow parameters fetch that concurrent pages wait on
         return original(app_id)
 
     # Every fetch_app backwards call the host answers goes through here.

@@ -18,6 +18,7 @@ from localdify import Host
 from tests.support.fixtures import FIXTURES, PROBE_DIR, REPO_ROOT
 from tests.support.hooks import DEMO_APP, FAST, REPLAY_APP, REPLAY_APP_ID
 from tests.support.host_client import Reply, request
+from tests.support.waiting import wait_for
 
 STALL_HOOK = "stall00000000001"
 PROBE_STALL_HOOK = "stallprobe000001"
@@ -181,15 +182,14 @@ def test_a_disconnect_stops_all_backwards_traffic_of_the_session(cut_host):
     # Go away abruptly, like a closed tab.
     resp.close()
     conn.close()
+
     # The host notices on its next write, closes the session and cancels the chat call.
-    deadline = time.monotonic() + 20
-    entry = None
-    while time.monotonic() < deadline:
+    def cancelled_response():
         entry = next((r for r in reversed(cut_host.responses) if r["hook"] == CUT_HOOK), None)
-        if entry is not None and entry["session_id"] in cut_host.backwards.cancelled:
-            break
-        time.sleep(0.05)
-    assert entry is not None and entry["session_id"] in cut_host.backwards.cancelled
+        return entry if entry is not None and entry["session_id"] in cut_host.backwards.cancelled else None
+
+    entry = wait_for(cancelled_response, 20)
+    assert entry is not None
     session = entry["session_id"]
     traffic = [t for t in cut_host.backwards.traffic if t[0] == session]
     # One app call (plus the parameters fetch), nothing sent to the plugin after the close,

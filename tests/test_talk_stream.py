@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -23,6 +22,7 @@ from tests.support.talk import (
     make_request,
     upstream_answer,
 )
+from tests.support.waiting import wait_for
 
 EXPECTED_FIXTURES = {
     "agent-chat",
@@ -352,9 +352,7 @@ def test_closing_the_stream_closes_upstream_and_yields_nothing_more():
     next(body)
     body.close()
     # The reader closes the upstream after the frame it is handling.
-    deadline = time.monotonic() + 10
-    while app.closed < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for(lambda: app.closed >= 1, 10, interval=0.01)
     assert app.closed == 1
     with pytest.raises(StopIteration):
         next(body)

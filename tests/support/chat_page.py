@@ -63,3 +63,10 @@ def new_context(browser, **kwargs):
     """A fresh context (own storage) with the page defaults; kwargs override."""
     options = {"viewport": {"width": 1100, "height": 800}, "locale": "en-US", "bypass_csp": True} | kwargs
     return browser.new_context(**options)
+
+
+def settle(page) -> None:
+    """Wait until every image of the page has loaded or failed and the events that queued have run,
+    so a handler that would fire (an injected onerror, say) has fired."""
+    page.wait_for_function("() => [...document.images].every((img) => img.complete)")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
