@@ -21,6 +21,12 @@ def shared_fixtures() -> Path:
     return root
 
 
-FIXTURES = shared_fixtures()
-STREAMS = FIXTURES / "dify-streams"
-PARAMS = FIXTURES / "app-parameters"
+_SUBDIRS = {"FIXTURES": "", "STREAMS": "dify-streams", "PARAMS": "app-parameters"}
+
+
+def __getattr__(name: str) -> Path:
+    # FIXTURES, STREAMS, PARAMS resolve on first import of them, so a module that needs only
+    # REPO_ROOT or PROBE_DIR (the benchmarks) does not require the shared fixtures.
+    if name in _SUBDIRS:
+        return shared_fixtures() / _SUBDIRS[name]
+    raise AttributeError(name)
