@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from localdify import Host  # noqa: E402
-from tests.hooks import PROBE_DIR  # noqa: E402
+from tests.support.fixtures import PROBE_DIR  # noqa: E402
 
 TALK_HOOK = "benchload0000001"
 PROBE_HOOK = "benchloadprobe01"

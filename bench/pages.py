@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from localdify import Host
-from tests.hooks import PROBE_CONFIG, PROBE_DIR, PROBE_HOOK
+from tests.support.chromium import chromium_path, launch
+from tests.support.fixtures import PROBE_DIR
+from tests.support.hooks import PROBE_CONFIG, PROBE_HOOK
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_HOOK = "benchpages000001"  # app with an opening statement, questions and an input form
@@ -50,7 +51,6 @@ LONG_TASK_BUDGET_MS = 50.0
 LIGHTHOUSE_BUDGET = 100
 # Two processes on a shared machine: a few percent of jitter is not "slower".
 RENDER_TOLERANCE = 1.10
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 
 INIT_SCRIPT = """
 window.__longtasks = [];
@@ -73,10 +73,6 @@ class Row:
     value: str
     budget: str
     ok: bool | None  # None: reported, not budgeted
-
-
-def chromium_path() -> str:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _get(url: str, headers: dict[str, str]) -> tuple[float, int, int]:
@@ -168,7 +164,7 @@ def bench_browser(host: Host) -> list[Row]:
     rows: list[Row] = []
     url = host.url(PAGE_HOOK, "/minimal")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        browser = launch(pw)
         try:
             context = browser.new_context(viewport={"width": 1100, "height": 800})
             page = context.new_page()
@@ -272,7 +268,7 @@ def bench_lighthouse(host: Host) -> list[Row]:
     binary = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         return [Row("lighthouse", "not installed (npm ci)", "", False)]
-    env = dict(os.environ, CHROME_PATH=chromium_path())
+    env = dict(os.environ, CHROME_PATH=chromium_path() or "chromium")
     done = subprocess.run(
         [
             str(binary),
@@ -326,7 +322,7 @@ def print_table(rows: list[Row]) -> None:
 
 def run() -> int:
     """Run every page budget; 0 when all hold."""
-    if not (ROOT / "static" / "gen" / "app.js").exists():
+    if not (ROOT / "static" / "gen" / "chat-page.js").exists():
         subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT, check=True)
     rows: list[Row] = []
     with Host(BENCH_CONFIG, plugin_dir=ROOT) as host, Host(PROBE_CONFIG, plugin_dir=PROBE_DIR) as probe:

@@ -6,19 +6,16 @@ import binascii
 import html
 import json
 import logging
-import queue
 import time
-import uuid
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_input_stream
 
-if TYPE_CHECKING:
-    from localdify.host import Host
-    from localdify.relay_queue import RelayQueue
+from localdify.config import EndpointInstance
+from localdify.dispatcher import Dispatcher, PluginUnavailable, Session
 
 log = logging.getLogger("localdify.front")
 
@@ -101,6 +98,11 @@ def _original_uri(environ: dict[str, Any]) -> str:
     return quote(environ.get("PATH_INFO", "/"), safe="/%:@!$&'()*+,;=~") + (f"?{query}" if query else "")
 
 
+def page_urls(base: str, hook_id: str, page_paths: Sequence[str]) -> list[str]:
+    """What Dify's endpoint panel shows: base + /e/<hook_id> + each non-hidden path."""
+    return [f"{base}/e/{hook_id}{path}" for path in page_paths]
+
+
 def _read_body(environ: dict[str, Any]) -> bytes:
     stream = get_input_stream(environ, max_content_length=None)
     body = stream.read(BODY_LIMIT)
@@ -111,10 +113,15 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 
 class Front:
-    """The WSGI app: an index at `/`, endpoint instances under `/e/<hook_id>`."""
+    """The WSGI app: an index at `/`, endpoint instances under `/e/<hook_id>`, each request a dispatcher session."""
 
-    def __init__(self, host: Host) -> None:
-        self.host = host
+    def __init__(
+        self, dispatcher: Dispatcher, endpoints: Mapping[str, EndpointInstance], page_paths: Sequence[str]
+    ) -> None:
+        """`endpoints` by hook id, in the order the index lists them; `page_paths`: the plugin's non-hidden paths."""
+        self.dispatcher = dispatcher
+        self.endpoints = endpoints
+        self.page_paths = page_paths
 
     def __call__(self, environ: dict[str, Any], start_response) -> Iterator[bytes] | list[bytes]:
         path = _raw_path(environ)
@@ -125,7 +132,7 @@ class Front:
                 start_response, 404, "not_found", "Not found. Endpoint pages live under /e/<hook_id>/."
             )
         hook_id, _, rest = path[3:].partition("/")
-        endpoint = self.host.endpoint(hook_id)
+        endpoint = self.endpoints.get(hook_id)
         if endpoint is None:
             return _json_response(start_response, 404, "endpoint_not_found", f"No endpoint with hook id {hook_id!r}.")
         return self._forward(environ, start_response, endpoint, "/" + rest)
@@ -135,10 +142,10 @@ class Front:
     def _index(self, environ: dict[str, Any], start_response) -> list[bytes]:
         base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', 'localhost')}"
         rows = []
-        for ep in self.host.config.endpoints:
+        for ep in self.endpoints.values():
             links = "".join(
                 f'<li><a href="{html.escape(u)}">{html.escape(u)}</a></li>'
-                for u in self.host.page_urls(ep.hook_id, base=base)
+                for u in page_urls(base, ep.hook_id, self.page_paths)
             )
             rows.append(f"<section><h2>{html.escape(ep.name)} <code>{ep.hook_id}</code></h2><ul>{links}</ul></section>")
         body = (
@@ -173,34 +180,14 @@ class Front:
         head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
         raw = head.encode("latin-1", "replace") + body
 
-        session_id = str(uuid.uuid4())
-        q = self.host.open_session(session_id, endpoint)
+        session = self.dispatcher.open(endpoint, path)
         try:
-            self.host.plugin.send(
-                {
-                    "session_id": session_id,
-                    "conversation_id": None,
-                    "message_id": None,
-                    "app_id": None,
-                    "endpoint_id": self.host.endpoint_id(endpoint.hook_id),
-                    "context": None,
-                    "event": "request",
-                    "data": {
-                        "user_id": "",
-                        "type": "endpoint",
-                        "action": "invoke_endpoint",
-                        "raw_http_request": binascii.hexlify(raw).decode(),
-                        "settings": endpoint.settings,
-                    },
-                }
-            )
-        except Exception as exc:
-            self.host.close_session(session_id)
-            log.error("could not send the request to the plugin: %s", exc)
+            self.dispatcher.send(session, raw)
+        except PluginUnavailable:
             return _json_response(start_response, 502, "plugin_unavailable", "The plugin is not running.")
-        return self._relay(session_id, q, start_response, endpoint.hook_id, path)
+        return self._relay(session, start_response)
 
-    def _relay(self, session_id: str, q: RelayQueue, start_response, hook_id: str, path: str) -> Iterator[bytes]:
+    def _relay(self, session: Session, start_response) -> Iterator[bytes]:
         """Status and headers go out with the first body chunk; each chunk is flushed as it arrives."""
         deadline = time.monotonic() + REQUEST_TIMEOUT
         started = False
@@ -225,10 +212,9 @@ class Front:
 
         try:
             while True:
-                try:
-                    msg = q.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    log.error("the plugin did not finish %s within %.0f s", path, REQUEST_TIMEOUT)
+                msg = self.dispatcher.relay(session, deadline - time.monotonic())
+                if msg is None:
+                    log.error("the plugin did not finish %s within %.0f s", session.path, REQUEST_TIMEOUT)
                     if not started:
                         yield from _json_response(
                             start_response, 504, "plugin_timeout", "The plugin did not answer in time."
@@ -251,8 +237,7 @@ class Front:
                             yield chunk
                 elif kind == "end":
                     break
-                elif kind == "error":
-                    self.host.record_plugin_error(hook_id, path, data)
+                elif kind == "error":  # the dispatcher recorded it
                     if not started:
                         # Never show the plugin's traceback to a browser.
                         yield from _json_response(start_response, 500, "plugin_error", "The plugin failed.")
@@ -267,5 +252,4 @@ class Front:
                 start()
                 yield b""
         finally:
-            self.host.close_session(session_id)
-            self.host.record_response(session_id, hook_id, path, q)
+            self.dispatcher.close(session)

@@ -1,4 +1,4 @@
-"""The local Dify host: plugin process + HTTP front + backwards calls, as one object."""
+"""The local Dify host: plugin process, session dispatcher, HTTP front and backwards calls, wired as one object."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import socket
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,16 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from localdify.backwards import CHAT_STREAM_CUT, BackwardsCalls
 from localdify.chat import ChatService
 from localdify.config import EndpointInstance, HostConfig, parse_config
-from localdify.front import Front
+from localdify.dispatcher import Dispatcher, endpoint_id
+from localdify.front import Front, page_urls
 from localdify.plugin_process import HEARTBEAT_TIMEOUT, PluginProcess
 from localdify.plugin_spec import PluginSpec, load_plugin_spec
-from localdify.relay_queue import CAPACITY, RelayQueue
+from localdify.relay_queue import CAPACITY
 from localdify.storage import Storage
 
 log = logging.getLogger("localdify")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MAX_SESSIONS = 10_000
-_ENDPOINT_NS = uuid.UUID("6f1c2a3e-9d4b-4c57-8e0a-3b2d1c0f9e8a")
 
 
 class Host:
@@ -55,16 +53,9 @@ class Host:
         self.config: HostConfig = parse_config(config, self.spec)
         self.bind_host = host
         self.bind_port = port
-        self.app_calls: list[dict[str, Any]] = []
-        self.plugin_errors: list[dict[str, Any]] = []
         self.logs: collections.deque[tuple[str, str]] = collections.deque(maxlen=2000)
-        # One entry per finished response: body chunks the plugin sent and how many the queue dropped.
-        self.responses: collections.deque[dict[str, Any]] = collections.deque(maxlen=2000)
         self.send_buffer = send_buffer
         self._endpoints = {ep.hook_id: ep for ep in self.config.endpoints}
-        # Kept after a request ends: the plugin may still make backwards calls for it.
-        self._sessions: collections.OrderedDict[str, dict[str, Any]] = collections.OrderedDict()
-        self._lock = threading.Lock()
         self._tmpdir: str | None = None
         # An explicit path wins, then the config's, then the caller's default, else a temporary file.
         path = storage_path or self.config.storage_path or default_storage_path
@@ -80,11 +71,14 @@ class Host:
             heartbeat_timeout=heartbeat_timeout,
             relay_capacity=relay_capacity,
         )
+        self.dispatcher = Dispatcher(self.plugin)
         self.backwards = BackwardsCalls(
-            self.plugin.send, self.chat, self.storage, self.session_info, chat_stream_cut=chat_stream_cut
+            self.plugin.send, self.chat, self.storage, self.dispatcher.session_info, chat_stream_cut=chat_stream_cut
         )
-        # Tests read host.app_calls; it is the dispatcher's list.
-        self.app_calls = self.backwards.app_calls
+        # What tests read, kept where it is recorded.
+        self.app_calls: list[dict[str, Any]] = self.backwards.app_calls
+        self.responses: collections.deque[dict[str, Any]] = self.dispatcher.responses
+        self.plugin_errors: list[dict[str, Any]] = self.dispatcher.plugin_errors
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -93,7 +87,9 @@ class Host:
     def start(self) -> Host:
         started = time.monotonic()
         self.plugin.start()
-        self._server = make_server(self.bind_host, self.bind_port, Front(self), threaded=True)
+        self._server = make_server(
+            self.bind_host, self.bind_port, Front(self.dispatcher, self._endpoints, self.spec.page_paths), threaded=True
+        )
         self._server.daemon_threads = True
         if self.send_buffer:
             # Accepted sockets inherit it: a stalled client then backs up into the relay queue quickly.
@@ -146,10 +142,9 @@ class Host:
 
     def page_urls(self, hook_id: str, base: str | None = None) -> list[str]:
         """What Dify's endpoint panel shows: base + /e/<hook_id> + each non-hidden path."""
-        base = base or self.base_url
-        return [f"{base}/e/{hook_id}{path}" for path in self.spec.page_paths]
+        return page_urls(base or self.base_url, hook_id, self.spec.page_paths)
 
-    # -- endpoint instances and sessions ---------------------------------
+    # -- endpoint instances ----------------------------------------------
 
     def endpoint(self, hook_id: str) -> EndpointInstance | None:
         return self._endpoints.get(hook_id)
@@ -157,48 +152,7 @@ class Host:
     @staticmethod
     def endpoint_id(hook_id: str) -> str:
         """A stable UUID per endpoint instance (Dify's endpoint ids are UUIDs)."""
-        return str(uuid.uuid5(_ENDPOINT_NS, hook_id))
-
-    def open_session(self, session_id: str, endpoint: EndpointInstance) -> RelayQueue:
-        with self._lock:
-            self._sessions[session_id] = {
-                "hook_id": endpoint.hook_id,
-                "endpoint_id": self.endpoint_id(endpoint.hook_id),
-            }
-            while len(self._sessions) > MAX_SESSIONS:
-                self._sessions.popitem(last=False)
-        return self.plugin.open_session(session_id)
-
-    def close_session(self, session_id: str) -> None:
-        """The response is over (finished, or the browser went away): the daemon forgets the session,
-        so the plugin's in-flight backwards calls of it are cancelled and new ones go unanswered."""
-        with self._lock:
-            info = self._sessions.get(session_id)
-            if info is not None:
-                info["closed"] = True
-        self.plugin.close_session(session_id)
-
-    def session_closed(self, session_id: str) -> bool:
-        with self._lock:
-            return bool((self._sessions.get(session_id) or {}).get("closed"))
-
-    def session_info(self, session_id: str) -> dict[str, Any]:
-        with self._lock:
-            return dict(self._sessions.get(session_id) or {})
-
-    def record_response(self, session_id: str, hook_id: str, path: str, q: RelayQueue) -> None:
-        entry = {
-            "session_id": session_id,
-            "hook": hook_id,
-            "path": path,
-            "chunks": q.chunks,
-            "dropped": q.dropped,
-            "peak": q.peak,
-        }
-        with self._lock:
-            self.responses.append(entry)
-        if q.dropped:
-            log.warning("%s %s: the relay queue dropped %d of %d chunks", hook_id, path, q.dropped, q.chunks)
+        return endpoint_id(hook_id)
 
     # -- callbacks from the plugin process -------------------------------
 
@@ -207,23 +161,3 @@ class Host:
 
     def _on_log(self, level: str, message: str) -> None:
         self.logs.append((level, message))
-
-    def record_plugin_error(self, hook_id: str, path: str, data: dict) -> None:
-        args = data.get("args") or {}
-        entry = {
-            "hook": hook_id,
-            "path": path,
-            "error_type": data.get("error_type"),
-            "message": data.get("message"),
-            "traceback": args.get("traceback") if isinstance(args, dict) else None,
-        }
-        with self._lock:
-            self.plugin_errors.append(entry)
-        log.error(
-            "plugin error on %s %s: %s: %s\n%s",
-            hook_id,
-            path,
-            entry["error_type"],
-            entry["message"],
-            entry["traceback"] or "",
-        )

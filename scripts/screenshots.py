@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -89,24 +87,21 @@ def sync_declarations() -> list[str]:
     return changed
 
 
-def chromium() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise SystemExit(f"chromium not found at {path}: run `make setup`")
-    return path
-
-
 def shoot(names: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     from localdify import Host
+    from tests.support.chromium import launch, missing_reason
+
+    if missing_reason():
+        raise SystemExit(missing_reason())
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     config = {"apps": {"demo-chat": {"backend": "demo"}}, "endpoints": [{"name": "Screens", "settings": SETTINGS}]}
     OUT.mkdir(parents=True, exist_ok=True)
     with Host(config) as host, sync_playwright() as pw:
         hook = host.config.endpoints[0].hook_id
-        browser = pw.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"], headless=True)
+        browser = launch(pw)
         for device, (width, height) in DEVICES.items():
             ctx = browser.new_context(
                 viewport={"width": width, "height": height},

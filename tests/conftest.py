@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from localdify import Host
-from tests.hooks import HOST_CONFIG, PROBE_CONFIG, PROBE_DIR, REPO_ROOT
+from tests.support.fixtures import PROBE_DIR, REPO_ROOT
+
+# The suite runs on small shared machines: slow input generation or a slow example is load, not a bug.
+from tests.support.hooks import HOST_CONFIG, PROBE_CONFIG
 
 # The suite runs on small shared machines: slow input generation or a slow example is load, not a bug.
 settings.register_profile("shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -17,7 +20,7 @@ settings.load_profile("shared-machine")
 
 @pytest.fixture(scope="session")
 def host() -> Iterator[Host]:
-    """The plugin under test behind a local Dify host (hooks in tests/hooks.py)."""
+    """The plugin under test behind a local Dify host (hooks in tests/support/hooks.py)."""
     with Host(HOST_CONFIG, plugin_dir=REPO_ROOT) as h:
         yield h
 

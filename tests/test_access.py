@@ -9,7 +9,8 @@ import pytest
 from chat_skins import access, throttle
 from chat_skins.access import TOKEN_TTL_SECONDS, handle_unlock, issue_token, verify_token
 from chat_skins.talk import handle_talk
-from tests.test_talk_helpers import SETTINGS, FakeApp, body_chunks, make_request, parse_sse
+from tests.support.sse import parse_sse
+from tests.support.talk import SETTINGS, FakeApp, body_chunks, make_request
 
 HOOK = "access0000000001"
 CODED = {**SETTINGS, "access_code": "sesame"}

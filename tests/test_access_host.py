@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 
 import pytest
 
 from chat_skins import throttle
 from localdify import Host
-from tests.hooks import DEMO_APP, FAST, REPO_ROOT
-from tests.host_client import request
+from tests.support.fixtures import REPO_ROOT
+from tests.support.hooks import BROKEN_GATE_HOOK as BROKEN
+from tests.support.hooks import GATE_CODE as CODE
+from tests.support.hooks import GATE_CONFIG as CONFIG
+from tests.support.hooks import LOCKED_HOOK as LOCKED
+from tests.support.hooks import LOCKED_TOO_HOOK as OTHER
+from tests.support.host_client import request
+from tests.support.page_html import PageConfig
+from tests.support.waiting import wait_for
 
-CODE = "4711"
-LOCKED = "locked0000000001"
-OTHER = "locked0000000002"
-BROKEN = "broken0000000001"
 GUESSERS = 50
-
-
-def _app() -> dict:
-    return {"app_id": DEMO_APP, "inputs": {}, "files": []}
-
-
-PRIVATE = {"welcome_message": "Secret welcome W1", "suggested_questions": "Secret question Q1|Secret question Q2"}
-CONFIG = {
-    "apps": {DEMO_APP: {"backend": "demo", "speed": FAST}},
-    "endpoints": [
-        {"hook_id": LOCKED, "name": "Locked", "settings": {"app": _app(), "access_code": CODE, **PRIVATE}},
-        # No welcome setting: the app's own opening statement, questions and form are private too.
-        {"hook_id": OTHER, "name": "Locked too", "settings": {"app": _app(), "access_code": CODE}},
-        {"hook_id": BROKEN, "name": "Invisible code", "settings": {"app": _app(), "access_code": "\u200b\u00a0 "}},
-    ],
-}
 
 
 @pytest.fixture
@@ -89,9 +74,7 @@ def test_parallel_guessing_is_throttled_through_the_sdk(gate_host):
         assert r.json() == {"code": "too_many_attempts", "message": r.json()["message"], "status": 429}
         assert r.headers["Content-Type"] == "application/json"
         assert int(r.headers["Retry-After"]) >= 1
-    deadline = time.monotonic() + 10
-    while wrong_code_lines(host) < evaluated and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: wrong_code_lines(host) >= evaluated, 10)
     assert wrong_code_lines(host) == evaluated
     print(f"\n{GUESSERS} parallel guesses: {evaluated} evaluated, {len(refused)} refused in {elapsed:.2f}s")
     # The state is in plugin storage, under the endpoint's id.
@@ -120,23 +103,6 @@ def test_the_throttle_survives_a_plugin_restart(gate_host):
     assert reply.status == 200
 
 
-def _html(reply) -> str:
-    body = gzip.decompress(reply.body) if reply.headers.get("Content-Encoding") == "gzip" else reply.body
-    return body.decode("utf-8")
-
-
-class Config(HTMLParser):
-    def __init__(self, html: str):
-        super().__init__()
-        self.config: dict = {}
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id") == "cs-app":
-            self.config = json.loads(a["data-config"])
-
-
 DEMO_PRIVATE = ["Chat Skins demo bot", "What can you show me?", "lighthouse keeper", "Your name", "Friendly"]
 
 
@@ -146,10 +112,10 @@ def test_locked_pages_hold_nothing_private(calm_host):
         for path in ("/", "/kawaii", "/minimal?embed=1"):
             reply = request(host.url(hook, path), headers={"Accept-Encoding": "identity"})
             assert reply.status == 200
-            html = _html(reply)
+            html = reply.text()
             for secret in secrets:
                 assert secret not in html, (hook, path, secret)
-            config = Config(html).config
+            config = PageConfig(html).config
             assert config["accessRequired"] is True
             assert config["welcome"] == "" and config["suggestions"] == [] and config["inputForm"] == []
             assert CODE not in html
@@ -174,7 +140,7 @@ def test_an_invisible_code_shuts_the_page_through_the_sdk(calm_host):
     before = len(host.app_calls)
     reply = request(host.url(BROKEN, "/"), headers={"Accept-Encoding": "identity"})
     assert reply.status == 200
-    config = Config(_html(reply)).config
+    config = PageConfig(reply.text()).config
     assert config["accessMisconfigured"] is True and config["accessRequired"] is True
     assert config["welcome"] == "" and config["inputForm"] == []
     talk = request(host.url(BROKEN, "/talk"), "POST", {"query": "hi"})

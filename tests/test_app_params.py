@@ -11,19 +11,12 @@ import pytest
 
 from chat_skins import app_params
 from chat_skins.app_params import FAILURE_TTL_SECONDS, STALE_LIMIT_SECONDS, TTL_SECONDS, ParamsCache
-from tests.hooks import REPO_ROOT
+from tests.support.clock import Clock
+from tests.support.fixtures import REPO_ROOT
 
 OLD = {"opening_statement": "old"}
 NEW = {"opening_statement": "new"}
 JOIN_SECONDS = 20
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Gate:

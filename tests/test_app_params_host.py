@@ -6,9 +6,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.hooks import DEMO_APP, DEMO_APP_ID, DEMO_HOOK, HOST_CONFIG
-from tests.host_client import request
-from tests.test_pages_host import Collect
+from tests.support.hooks import DEMO_APP, DEMO_APP_ID, DEMO_HOOK, HOST_CONFIG
+from tests.support.host_client import request
+from tests.support.page_html import PageConfig
 
 CROWD = 200
 # Dify answers fetch_app in a few ms; a slower answer makes the window for duplicate fetches wide.
@@ -28,7 +28,7 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
     def counting(app_id: str):
         with lock:
             fetched.append(app_id)
-        time.sleep(FETCH_SECONDS)
+        time.sleep(FETCH_SECONDS)  # the scenario: a slow parameters fetch that concurrent pages wait on
         return original(app_id)
 
     # Every fetch_app backwards call the host answers goes through here.
@@ -46,5 +46,5 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
     assert [r.status for r in replies] == [200] * CROWD
     assert fetched == [DEMO_APP_ID], f"{len(fetched)} fetch_app calls for {CROWD} pages on a cold cache"
     # Every page, including those that waited for the one fetch, shows the app's opening statement.
-    missing = [i for i, r in enumerate(replies) if Collect(r.body.decode()).config["welcome"] != opening]
+    missing = [i for i, r in enumerate(replies) if PageConfig(r.body.decode()).config["welcome"] != opening]
     assert not missing, f"{len(missing)} pages rendered without the app's parameters"

@@ -8,13 +8,13 @@ import time
 from chat_skins.coalesce import MAX_CHUNK_BYTES, coalesce
 from chat_skins.sse import frame
 from chat_skins.talk import encoded_frames
-from tests.test_talk_helpers import parse_sse
+from tests.support.sse import parse_sse
 
 
 def _paced(count: int, per_second: float, urgent_first: bool = True):
     for i in range(count):
         yield frame({"event": "message", "answer": f"t{i} "}), urgent_first and i == 0
-        time.sleep(1 / per_second)
+        time.sleep(1 / per_second)  # the pacing is the scenario: a model producing tokens at this rate
 
 
 def test_80_tokens_per_second_give_at_most_about_20_chunks_per_second():

@@ -6,7 +6,7 @@ import gzip
 import urllib.error
 import urllib.request
 
-from tests.hooks import DEMO_HOOK
+from tests.support.hooks import DEMO_HOOK
 
 
 def fetch(url: str, **headers: str):

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from localdify.apps import STALE_CONVERSATION
-from tests.hooks import DEMO_APP_ID, PROBE_HOOK, REPLAY_APP_ID
-from tests.host_client import request
+from tests.support.hooks import DEMO_APP_ID, PROBE_HOOK, REPLAY_APP_ID
+from tests.support.host_client import request
 
 
 def storage(host, **body):

@@ -9,7 +9,8 @@ import pytest
 
 from localdify.config import ConfigError, app_uuid, derive_hook_id, parse_config, validate_settings
 from localdify.plugin_spec import PluginSpec, load_plugin_spec
-from tests.hooks import HOST_CONFIG, PROBE_DIR, REPO_ROOT
+from tests.support.fixtures import PROBE_DIR, REPO_ROOT
+from tests.support.hooks import HOST_CONFIG
 
 APPS = {app_uuid("demo-chat"): {"backend": "demo", "name": "demo-chat"}}
 

@@ -7,7 +7,7 @@ import pytest
 from localdify.apps import STALE_CONVERSATION, BackendFailure
 from localdify.apps.demo import COMMANDS
 from localdify.chat import ChatService
-from tests.hooks import REPO_ROOT
+from tests.support.fixtures import REPO_ROOT
 
 
 @pytest.fixture

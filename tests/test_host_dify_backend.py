@@ -11,7 +11,7 @@ import pytest
 from localdify.apps import BackendFailure, Turn
 from localdify.apps.dify import DifyBackend
 from localdify.chat import ChatService
-from tests.hooks import REPO_ROOT
+from tests.support.fixtures import REPO_ROOT
 
 CHUNKS = [
     {"event": "message", "conversation_id": "c-1", "message_id": "m-1", "answer": "Hel"},

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from localdify import Host
-from localdify.apps.replay import shared_dir
-from tests.hooks import DEMO_APP, FAST, PROBE_DIR, REPLAY_APP, REPLAY_APP_ID, REPO_ROOT
-from tests.host_client import Reply, request
+from tests.support.fixtures import FIXTURES, PROBE_DIR, REPO_ROOT
+from tests.support.hooks import DEMO_APP, FAST, REPLAY_APP, REPLAY_APP_ID
+from tests.support.host_client import Reply, request
+from tests.support.waiting import wait_for
 
 STALL_HOOK = "stall00000000001"
 PROBE_STALL_HOOK = "stallprobe000001"
@@ -39,9 +40,8 @@ def _app(name: str) -> dict:
 @pytest.fixture(scope="module")
 def paced_shared(tmp_path_factory) -> Iterator[Path]:
     """A copy of the shared fixtures plus one that streams 80 tokens/s for 10 s."""
-    source = shared_dir(REPO_ROOT)
     target = tmp_path_factory.mktemp("shared")
-    shutil.copytree(source / "fixtures", target / "fixtures")
+    shutil.copytree(FIXTURES, target / "fixtures")
     ids = {
         "conversation_id": "5f0c8d1e-3b7a-4c2e-9a61-0d2f4e6b8c10",
         "message_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
@@ -182,15 +182,14 @@ def test_a_disconnect_stops_all_backwards_traffic_of_the_session(cut_host):
     # Go away abruptly, like a closed tab.
     resp.close()
     conn.close()
+
     # The host notices on its next write, closes the session and cancels the chat call.
-    deadline = time.monotonic() + 20
-    entry = None
-    while time.monotonic() < deadline:
+    def cancelled_response():
         entry = next((r for r in reversed(cut_host.responses) if r["hook"] == CUT_HOOK), None)
-        if entry is not None and entry["session_id"] in cut_host.backwards.cancelled:
-            break
-        time.sleep(0.05)
-    assert entry is not None and entry["session_id"] in cut_host.backwards.cancelled
+        return entry if entry is not None and entry["session_id"] in cut_host.backwards.cancelled else None
+
+    entry = wait_for(cancelled_response, 20)
+    assert entry is not None
     session = entry["session_id"]
     traffic = [t for t in cut_host.backwards.traffic if t[0] == session]
     # One app call (plus the parameters fetch), nothing sent to the plugin after the close,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tests.hooks import PROBE_HOOK
-from tests.host_client import request
+from tests.support.hooks import PROBE_HOOK
+from tests.support.host_client import request
 
 
 def test_chunks_arrive_one_by_one_as_the_plugin_yields_them(probe_host):

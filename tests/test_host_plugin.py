@@ -9,8 +9,9 @@ import sys
 import time
 
 from localdify.plugin_spec import load_plugin_spec
-from tests.hooks import DEMO_HOOK, REPO_ROOT
-from tests.host_client import request
+from tests.support.fixtures import REPO_ROOT
+from tests.support.hooks import DEMO_HOOK
+from tests.support.host_client import request
 
 
 def test_root_page_is_served(host):

@@ -7,17 +7,10 @@ import signal
 import threading
 import time
 
-from tests.hooks import PROBE_CONFIG, PROBE_DIR, PROBE_HOOK
-from tests.host_client import request
-
-
-def wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.support.fixtures import PROBE_DIR
+from tests.support.hooks import PROBE_CONFIG, PROBE_HOOK
+from tests.support.host_client import request
+from tests.support.waiting import wait_for
 
 
 def test_startup_is_fast_and_stop_kills_the_plugin(make_host):

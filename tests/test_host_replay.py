@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from localdify.apps import STALE_CONVERSATION
-from localdify.apps.replay import shared_dir
-from tests.hooks import PROBE_HOOK, REPLAY_APP_ID, REPO_ROOT
-from tests.host_client import request
-
-FIXTURES = shared_dir(REPO_ROOT) / "fixtures" / "dify-streams"
-
-
-def fixture_chunks(name: str) -> list[dict]:
-    lines = [json.loads(x) for x in (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    return [x["chunk"] for x in lines if "chunk" in x]
+from tests.support.hooks import PROBE_HOOK, REPLAY_APP_ID
+from tests.support.host_client import request
+from tests.support.talk import chunks_of as fixture_chunks
 
 
 def talk(host, query, **body):

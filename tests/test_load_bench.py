@@ -10,7 +10,7 @@ import pytest
 from bench.load import APP, config, cpu_seconds, open_fds, percentile, rss_mb, stream
 from localdify.apps.base import Turn
 from localdify.apps.paced import PacedBackend
-from tests.hooks import PROBE_DIR, REPO_ROOT
+from tests.support.fixtures import PROBE_DIR, REPO_ROOT
 
 
 def test_paced_backend_streams_a_fixed_answer_on_a_schedule():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from werkzeug import Request
@@ -15,9 +14,8 @@ from chat_skins.origins import origin_allowed, parse_origin
 from chat_skins.page_config import build_config, request_variant
 from chat_skins.settings import parse_settings
 from chat_skins.skins import get_skin
+from tests.support.fixtures import PARAMS
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "app-parameters"
 APP = {"app_id": "3f1c9a4e-2b7d-4c61-9e0a-5d8f7b6a1c2e", "inputs": {}}
 FULL_PARAMS = {
     "opening_statement": "Hi! Ask me about returns.",
@@ -158,9 +156,7 @@ def test_settings_override_app_params():
 
 
 def test_shared_fixture_parameters_parse():
-    path = FIXTURES / "full.json"
-    if not path.exists():
-        pytest.skip("shared fixtures are not next to the repository")
+    path = PARAMS / "full.json"
     params = json.loads(path.read_text())["data"]
     c = config(params=params)
     assert [f["type"] for f in c["inputForm"]] == ["text-input", "select", "paragraph", "number"]

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-from html.parser import HTMLParser
-
 import pytest
 
-from tests.hooks import ACCESS_HOOK, DEMO_HOOK, PARAMS_EMPTY_HOOK, REPLAY_HOOK
-from tests.host_client import request
-
-
-class Collect(HTMLParser):
-    """data-config of #cs-app and every asset URL of the page."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.config: dict | None = None
-        self.assets: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id") == "cs-app":
-            self.config = json.loads(a["data-config"])
-        for name in ("src", "href"):
-            if (a.get(name) or "").startswith("static/"):
-                self.assets.append(a[name])
+from tests.support.hooks import ACCESS_HOOK, DEMO_HOOK, PARAMS_EMPTY_HOOK, REPLAY_HOOK
+from tests.support.host_client import request
+from tests.support.page_html import PageConfig
 
 
 def page(host, hook: str, path: str = "/", **headers):
     reply = request(host.url(hook, path), headers=headers)
-    body = gzip.decompress(reply.body) if reply.headers.get("Content-Encoding") == "gzip" else reply.body
-    return reply, Collect(body.decode("utf-8"))
+    return reply, PageConfig(reply.text())
 
 
 def test_root_and_skin_paths_render_through_the_sdk(host):

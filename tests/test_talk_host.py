@@ -6,16 +6,10 @@ import uuid
 
 import pytest
 
-from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_HOOK, REPLAY_APP_ID, REPLAY_HOOK
-from tests.host_client import request
-from tests.test_talk_helpers import (
-    FIXTURES,
-    answer_text,
-    assert_allow_listed,
-    chunks_of,
-    parse_sse,
-    upstream_answer,
-)
+from tests.support.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_HOOK, REPLAY_APP_ID, REPLAY_HOOK
+from tests.support.host_client import request
+from tests.support.sse import answer_text, parse_sse
+from tests.support.talk import FIXTURES, assert_allow_listed, chunks_of, upstream_answer
 
 # The replay app has the full input form: its required field must be sent.
 INPUTS = {"order_no": "A-1001"}

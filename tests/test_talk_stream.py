@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from chat_skins.sse import OPENING
 from chat_skins.talk import handle_talk
-from tests.test_talk_helpers import (
+from tests.support.sse import answer_text, parse_sse
+from tests.support.talk import (
     APP_ID,
     CONVERSATION,
     FIXTURES,
     MESSAGE,
     SETTINGS,
     FakeApp,
-    answer_text,
     assert_allow_listed,
     body_chunks,
     chunks_of,
     make_request,
-    parse_sse,
     upstream_answer,
 )
+from tests.support.waiting import wait_for
 
 EXPECTED_FIXTURES = {
     "agent-chat",
@@ -353,9 +352,7 @@ def test_closing_the_stream_closes_upstream_and_yields_nothing_more():
     next(body)
     body.close()
     # The reader closes the upstream after the frame it is handling.
-    deadline = time.monotonic() + 10
-    while app.closed < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for(lambda: app.closed >= 1, 10, interval=0.01)
     assert app.closed == 1
     with pytest.raises(StopIteration):
         next(body)

@@ -19,7 +19,8 @@ from chat_skins.errors import (
 )
 from chat_skins.events import SNIPPET_CHARS, Visibility, citations, reduce_event
 from chat_skins.sse import frame
-from tests.test_talk_helpers import load_params
+from tests.support.clock import Clock
+from tests.support.talk import load_params
 
 PREFIX = "invoke app failed: request failed with status code: 400 and respond with: "
 STALE = PREFIX + '{"code":"invalid_param","message":"","status":400}'
@@ -217,14 +218,6 @@ def test_frames_survive_lone_surrogates():
     data = frame({"event": "message", "answer": "half \ud83d"})
     data.decode("utf-8")
     assert json.loads(data[6:])["answer"] == "half \ud83d"
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_app_params_cache_and_failures():

@@ -11,16 +11,8 @@ from hypothesis import strategies as st
 from chat_skins import app_params
 from chat_skins.errors import CATALOGUE
 from chat_skins.talk import handle_talk
-from tests.test_talk_helpers import (
-    APP_ID,
-    CONVERSATION,
-    SETTINGS,
-    FakeApp,
-    body_chunks,
-    load_params,
-    make_request,
-    parse_sse,
-)
+from tests.support.sse import parse_sse
+from tests.support.talk import APP_ID, CONVERSATION, SETTINGS, FakeApp, body_chunks, load_params, make_request
 
 ACCESS = {**SETTINGS, "access_code": "sesame"}
 OK = {"query": "hello"}

@@ -1,37 +1,20 @@
-"""Chromium through Playwright, driving Debian's chromium (Playwright's own download is unavailable)."""
+"""Browser fixtures: Chromium through Playwright (tests/support/chromium.py decides whether it can run)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        pytest.fail(f"chromium not found at {path}: run `make setup`")
-    return path
+from tests.support.chat_page import Chat, new_context
+from tests.support.chromium import launch, require_chromium
 
 
 @pytest.fixture(scope="session")
 def browser():
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        b = launch(pw)
         yield b
         b.close()
 
@@ -52,74 +35,10 @@ def page(context):
     yield p
 
 
-# --- chat page helpers (tests/browser/test_page_*.py) ------------------------------------------
-
-REPO = Path(__file__).resolve().parent.parent.parent
-AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
-STREAMING = "#cs-app.cs-streaming"
-
-
-class Chat:
-    """Drives one chat page: open it, send, wait for answers, read what is shown."""
-
-    def __init__(self, page, host):
-        self.page = page
-        self.host = host
-
-    def open(self, hook: str, path: str = "/minimal", query: str = "") -> Chat:
-        response = self.page.goto(self.host.url(hook, path) + query)
-        assert response is not None and response.status == 200, response and response.status
-        self.page.wait_for_selector("html[data-ready]")
-        return self
-
-    def send(self, text: str, wait: bool = True) -> None:
-        self.page.fill("#cs-input", text)
-        self.page.press("#cs-input", "Enter")
-        if wait:
-            self.wait_idle()
-
-    def wait_idle(self, timeout: float = 20_000) -> None:
-        self.page.wait_for_function(f"() => !document.querySelector({STREAMING!r})", timeout=timeout)
-
-    def wait_streaming_text(self, min_chars: int = 1) -> None:
-        self.page.wait_for_function(
-            "n => { const a = [...document.querySelectorAll('.cs-msg-bot [data-cs-answer]')].pop();"
-            " return a && a.textContent.length >= n; }",
-            arg=min_chars,
-        )
-
-    def answers(self) -> list[str]:
-        return self.page.locator(".cs-msg-bot [data-cs-answer]").all_inner_texts()
-
-    def last_bot(self):
-        return self.page.locator(".cs-msg-bot").last
-
-    def stored_keys(self) -> list[str]:
-        return self.page.evaluate("() => Object.keys(localStorage)")
-
-    def axe(self) -> list[dict]:
-        """axe-core violations (WCAG 2.x A/AA + best practices) of the current page."""
-        # Measure settled colors: no transition or opening animation half-way.
-        self.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
-        self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-        return self.page.evaluate(
-            "async () => (await axe.run(document, {runOnly: {type: 'tag', values:"
-            " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
-        )
-
-
-def new_context(browser, **kwargs):
-    """A fresh context (own storage) with the page defaults; kwargs override."""
-    options = {"viewport": {"width": 1100, "height": 800}, "locale": "en-US", "bypass_csp": True} | kwargs
-    return browser.new_context(**options)
-
-
 @pytest.fixture
 def chat(browser, host):
     """A Chat on a fresh context. CSP is bypassed only so axe-core can be evaluated (tests of the CSP
-    itself live in tests/test_security_browser.py); every other behaviour is the same."""
+    itself live in tests/browser/test_security_browser.py); every other behaviour is the same."""
     ctx = new_context(browser)
     page = ctx.new_page()
     errors: list[str] = []

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import REPO, Chat, new_context
-from tests.hooks import DEMO_APP, DEMO_HOOK, FAST
+from tests.support.chat_page import Chat, new_context
+from tests.support.fixtures import REPO_ROOT as REPO
+from tests.support.hooks import DEMO_APP, DEMO_HOOK, FAST
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chat_skins.skins import SKINS
-from tests.browser.conftest import AXE_JS
-from tests.hooks import DEMO_HOOK
+from tests.support.chat_page import AXE_JS
+from tests.support.hooks import DEMO_HOOK
 
 pytestmark = pytest.mark.browser
 

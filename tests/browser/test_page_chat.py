@@ -9,8 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import STREAMING
-from tests.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
+from tests.support.chat_page import STREAMING
+from tests.support.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
 
 pytestmark = pytest.mark.browser
 
@@ -266,17 +266,24 @@ def test_auto_scroll_stops_when_the_visitor_scrolls_up(chat):
         "() => { const s = document.querySelector('[data-cs-scroll]');"
         " s.scrollTop = 0; s.dispatchEvent(new Event('scroll')); }"
     )
-    page.wait_for_timeout(300)
+    # More of the answer renders (or it ends) while the visitor reads above: the view stays put.
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.cs-msg-bot [data-cs-answer]')].pop().textContent.length"
+    )
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.cs-msg-bot [data-cs-answer]')].pop().textContent.length > n"
+        f" || !document.querySelector({STREAMING!r})",
+        arg=shown,
+    )
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     assert page.evaluate("() => document.querySelector('[data-cs-scroll]').scrollTop") < 50
     jump = page.locator('[data-cs-action="jump"]')
     assert jump.is_visible()
     jump.click()
-    page.wait_for_timeout(200)
-    gap = page.evaluate(
+    page.wait_for_function(
         "() => { const s = document.querySelector('[data-cs-scroll]');"
-        " return s.scrollHeight - s.scrollTop - s.clientHeight; }"
+        " return s.scrollHeight - s.scrollTop - s.clientHeight < 60; }"
     )
-    assert gap < 60
     page.keyboard.press("Escape")
     chat.wait_idle()
 

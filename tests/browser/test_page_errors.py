@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_APP, DEMO_HOOK, HOST_CONFIG
+from tests.support.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_APP, DEMO_HOOK, HOST_CONFIG
 
 pytestmark = pytest.mark.browser
 
@@ -192,7 +192,7 @@ def test_access_code_gate_unlock_and_reprompt_on_401(chat):
 
 
 def test_storage_unavailable_keeps_the_conversation_with_a_notice(browser, host):
-    from tests.browser.conftest import Chat, new_context
+    from tests.support.chat_page import Chat, new_context
 
     ctx = new_context(browser)
     # Storage that throws, as in some private modes or with storage blocked.
@@ -213,7 +213,7 @@ def test_storage_unavailable_keeps_the_conversation_with_a_notice(browser, host)
 
 
 def test_storage_full_switches_to_memory_without_losing_the_screen(browser, host):
-    from tests.browser.conftest import Chat, new_context
+    from tests.support.chat_page import Chat, new_context
 
     ctx = new_context(browser)
     ctx.add_init_script(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Chat, new_context
-from tests.test_access_host import BROKEN, CODE, CONFIG, LOCKED, OTHER
+from tests.support.chat_page import Chat, new_context
+from tests.support.hooks import BROKEN_GATE_HOOK as BROKEN
+from tests.support.hooks import GATE_CODE as CODE
+from tests.support.hooks import GATE_CONFIG as CONFIG
+from tests.support.hooks import LOCKED_HOOK as LOCKED
+from tests.support.hooks import LOCKED_TOO_HOOK as OTHER
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Chat, new_context
-from tests.hooks import DEMO_HOOK, REPLAY_HOOK
+from tests.support.chat_page import Chat, new_context
+from tests.support.hooks import DEMO_HOOK, REPLAY_HOOK
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Hostile markdown and HTML in answers and citations never execute or reach the DOM as markup.
 
 These tests bypass the page's CSP (see tests/browser/conftest.py) on purpose: the client must be safe
-on its own; the CSP is a second wall, tested in tests/test_security_browser.py."""
+on its own; the CSP is a second wall, tested in tests/browser/test_security_browser.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from tests.browser.conftest import Chat, new_context
-from tests.hooks import DEMO_HOOK
+from tests.support.chat_page import Chat, new_context, settle
+from tests.support.hooks import DEMO_HOOK
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def frames(answer: str, citation: str) -> str:
 
 
 def assert_inert(page) -> None:
-    page.wait_for_timeout(300)  # give any onerror/onload a chance to fire
+    settle(page)
     assert page.evaluate("() => window.__pwned") is None
     bad = page.evaluate(
         "() => [...document.querySelectorAll('.cs-log *')].filter(e => e.tagName === 'SCRIPT' || e.tagName === 'IFRAME'"
@@ -120,7 +120,7 @@ def test_hostile_welcome_and_suggestions_never_execute(browser, host):
 
         page.route("**/minimal", patch)
         chat = Chat(page, host).open(DEMO_HOOK)
-        page.wait_for_timeout(300)
+        settle(page)
         assert page.evaluate("() => window.__pwned") is None
         assert "<img src=x onerror=window.__pwned=1>" in page.locator("[data-cs-welcome]").inner_text()
         assert page.locator(".cs-chip").first.inner_text() == "<script>window.__pwned=2</script>"

@@ -9,8 +9,8 @@ import itertools
 import pytest
 
 from chat_skins.skins import SKINS
-from tests.browser.conftest import Chat, new_context
-from tests.hooks import DEMO_HOOK, REPLAY_HOOK
+from tests.support.chat_page import Chat, new_context
+from tests.support.hooks import DEMO_HOOK, REPLAY_HOOK
 
 pytestmark = pytest.mark.browser
 

@@ -1,21 +1,17 @@
-"""Shared helpers for the /talk tests: fixtures, a fake chat app, requests and an SSE reader (no tests here)."""
+"""Helpers of the in-process /talk tests: shared stream fixtures, a fake chat app, requests, the frame allow-list."""
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from werkzeug import Request, Response
 from werkzeug.test import EnvironBuilder
 
 from localdify.apps.replay import load_parameters
+from tests.support.fixtures import PARAMS, STREAMS
+from tests.support.sse import answer_text
 
-SHARED = Path(os.environ.get("CHAT_SKINS_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
-STREAMS = SHARED / "fixtures" / "dify-streams"
-PARAMS = SHARED / "fixtures" / "app-parameters"
 FIXTURES = sorted(p.stem for p in STREAMS.glob("*.jsonl"))
 
 APP_ID = "3f1c9a4e-2b7d-4c61-9e0a-5d8f7b6a1c2e"
@@ -106,43 +102,9 @@ def body_chunks(response: Response) -> list[bytes]:
     return [c if isinstance(c, bytes) else c.encode() for c in response.response]
 
 
-def parse_sse(chunks: Iterable[bytes]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Comments and data frames, checking the framing a browser's EventSource parser relies on."""
-    text = b"".join(chunks).decode("utf-8")
-    comments: list[str] = []
-    frames: list[dict[str, Any]] = []
-    assert text.endswith("\n\n"), "the stream must end with a complete frame"
-    for block in text[:-2].split("\n\n"):
-        lines = block.split("\n")
-        assert len(lines) == 1, f"one line per frame: {block[:200]!r}"
-        line = lines[0]
-        if line.startswith(":"):
-            comments.append(line[1:].strip())
-        else:
-            assert line.startswith("data: "), line[:100]
-            frames.append(json.loads(line[len("data: ") :]))
-    return comments, frames
-
-
-def answer_text(frames: list[dict[str, Any]]) -> str:
-    """The answer a client shows: deltas appended, message_replace replacing."""
-    text = ""
-    for f in frames:
-        if f["event"] in ("message", "agent_message"):
-            text += f["answer"]
-        elif f["event"] == "message_replace":
-            text = f["answer"]
-    return text
-
-
 def upstream_answer(name: str) -> str:
-    text = ""
-    for c in chunks_of(name):
-        if c.get("event") in ("message", "agent_message"):
-            text += c["answer"]
-        elif c.get("event") == "message_replace":
-            text = c["answer"]
-    return text
+    """The answer the app itself streams in a fixture."""
+    return answer_text(chunks_of(name))
 
 
 def assert_allow_listed(frames: list[dict[str, Any]]) -> None:

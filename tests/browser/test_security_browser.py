@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,14 +13,14 @@ from chat_skins.assets import serve_asset
 from chat_skins.pages import render_page
 from chat_skins.security import page_headers
 from chat_skins.skins import SKINS
+from tests.support.chromium import launch, require_chromium
+from tests.support.fixtures import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-PURIFY = ROOT / "node_modules" / "dompurify" / "dist" / "purify.min.js"
+PURIFY = REPO_ROOT / "node_modules" / "dompurify" / "dist" / "purify.min.js"
 BASE = "https://dify.test/e/abcdefgh12345678/"
 SETTINGS = {"app": {"app_id": "demo-chat"}, "bot_name": "<b>Ava</b>", "accent_color": "#ffd400", "footer_text": "Hi"}
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 
 TT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tt</title>
 <script src="purify.js"></script></head><body><div id="out"></div>
@@ -50,13 +47,6 @@ TT_CHECKS = """() => {
   catch (e) { result.evil = e.name; }
   return result;
 }"""
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        pytest.fail(f"chromium not found at {path}: run `make setup`")
-    return path
 
 
 def to_request(url: str, headers: dict[str, str]) -> tuple[Request, str]:
@@ -87,6 +77,7 @@ def handle(route) -> None:
 
 def in_chromium(scenario):
     """Run `scenario(context)` with its own Playwright in a thread (other tests may hold one in this one)."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     result: dict = {}
@@ -94,7 +85,7 @@ def in_chromium(scenario):
     def run():
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium_path(), args=ARGS, headless=True)
+                browser = launch(pw)
                 try:
                     context = browser.new_context()
                     context.route("https://dify.test/**", handle)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from tests.support.sse import data_events
 
 
 @dataclass
@@ -21,19 +24,13 @@ class Reply:
         return json.loads(self.body)
 
     def sse(self) -> list[dict]:
-        """The `data:` payloads of an SSE body, parsed (comments and other lines skipped)."""
-        out = []
-        for block in self.body.decode("utf-8").split("\n\n"):
-            event = "message"
-            for line in block.split("\n"):
-                if line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:"):
-                    item = json.loads(line[5:].strip())
-                    if event != "message":
-                        item = {"_sse_event": event, **item}
-                    out.append(item)
-        return out
+        """The `data:` payloads of an SSE body, parsed (see tests.support.sse.data_events)."""
+        return data_events(self.body)
+
+    def text(self) -> str:
+        """The body as text, gunzipped when the server compressed it."""
+        gzipped = self.headers.get("Content-Encoding") == "gzip"
+        return (gzip.decompress(self.body) if gzipped else self.body).decode("utf-8")
 
 
 def request(

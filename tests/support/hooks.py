@@ -1,0 +1,80 @@
+"""Hook ids and configs of the shared local hosts (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+from localdify.config import app_uuid
+
+DEMO_HOOK = "demo000000000001"  # demo bot, fast
+REPLAY_HOOK = "replay0000000001"  # replay backend, chat-basic fixture, full parameters
+PARAMS_EMPTY_HOOK = "paramsempty00001"  # demo bot whose app has no opening statement, questions or form
+ACCESS_HOOK = "access0000000001"  # demo bot behind access code "sesame"
+ACCESS_CODE = "sesame"
+PROBE_HOOK = "probe00000000001"  # the test-only probe plugin (tests/plugins/probe)
+
+DEMO_APP = "demo-chat"
+REPLAY_APP = "replay-chat"
+EMPTY_APP = "demo-empty"
+# What the plugin and the backwards calls see: Dify's app ids are UUIDs.
+DEMO_APP_ID = app_uuid(DEMO_APP)
+REPLAY_APP_ID = app_uuid(REPLAY_APP)
+
+# Tests want answers quickly but still streamed in many deltas.
+FAST = 50
+
+
+def _app(app_id: str) -> dict:
+    return {"app_id": app_id, "inputs": {}, "files": []}
+
+
+HOST_CONFIG = {
+    "apps": {
+        DEMO_APP: {"backend": "demo", "speed": FAST},
+        REPLAY_APP: {"backend": "replay", "fixture": "chat-basic", "parameters": "full", "speed": FAST},
+        EMPTY_APP: {"backend": "demo", "speed": FAST, "parameters": "empty"},
+    },
+    "endpoints": [
+        {"hook_id": DEMO_HOOK, "name": "Demo", "settings": {"app": _app(DEMO_APP), "bot_name": "Demo Bot"}},
+        {"hook_id": REPLAY_HOOK, "name": "Replay", "settings": {"app": _app(REPLAY_APP)}},
+        {"hook_id": PARAMS_EMPTY_HOOK, "name": "Empty parameters", "settings": {"app": _app(EMPTY_APP)}},
+        {
+            "hook_id": ACCESS_HOOK,
+            "name": "Access code",
+            "settings": {"app": _app(DEMO_APP), "access_code": ACCESS_CODE},
+        },
+    ],
+}
+
+PROBE_CONFIG = {
+    "apps": {
+        DEMO_APP: {"backend": "demo", "speed": 0},
+        REPLAY_APP: {"backend": "replay", "fixture": "chat-basic", "speed": 0},
+    },
+    "endpoints": [{"hook_id": PROBE_HOOK, "name": "Probe", "settings": {"app": _app(DEMO_APP)}}],
+}
+
+# A host of locked endpoints (tests/test_access_host.py, tests/browser/test_page_gate.py).
+GATE_CODE = "4711"
+LOCKED_HOOK = "locked0000000001"  # access code, welcome and questions from the settings
+LOCKED_TOO_HOOK = "locked0000000002"  # access code, the app's own opening statement, questions and form
+BROKEN_GATE_HOOK = "broken0000000001"  # an access code of invisible characters only: the page stays shut
+GATE_PRIVATE = {"welcome_message": "Secret welcome W1", "suggested_questions": "Secret question Q1|Secret question Q2"}
+GATE_CONFIG = {
+    "apps": {DEMO_APP: {"backend": "demo", "speed": FAST}},
+    "endpoints": [
+        {
+            "hook_id": LOCKED_HOOK,
+            "name": "Locked",
+            "settings": {"app": _app(DEMO_APP), "access_code": GATE_CODE, **GATE_PRIVATE},
+        },
+        {
+            "hook_id": LOCKED_TOO_HOOK,
+            "name": "Locked too",
+            "settings": {"app": _app(DEMO_APP), "access_code": GATE_CODE},
+        },
+        {
+            "hook_id": BROKEN_GATE_HOOK,
+            "name": "Invisible code",
+            "settings": {"app": _app(DEMO_APP), "access_code": "\u200b\u00a0 "},
+        },
+    ],
+}
