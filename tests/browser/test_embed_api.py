@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from tests.hooks import DEMO_HOOK, PARAMS_EMPTY_HOOK
 from tests.support.embed_site import (
     bubble_btn,
     chat_frame,
@@ -18,6 +17,7 @@ from tests.support.embed_site import (
     serve_site,
     wait_event,
 )
+from tests.support.hooks import DEMO_HOOK, PARAMS_EMPTY_HOOK
 
 pytestmark = pytest.mark.browser
 

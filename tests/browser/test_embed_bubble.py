@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.hooks import DEMO_APP, DEMO_HOOK
 from tests.support.embed_site import (
     bubble_btn,
     chat_frame,
@@ -18,6 +17,7 @@ from tests.support.embed_site import (
     serve_site,
     wait_event,
 )
+from tests.support.hooks import DEMO_APP, DEMO_HOOK
 
 pytestmark = pytest.mark.browser
 

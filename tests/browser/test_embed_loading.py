@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from tests.hooks import DEMO_APP, DEMO_HOOK, FAST
 from tests.support.embed_site import bubble_btn, chat_frame, panel, serve_site, wait_event
+from tests.support.hooks import DEMO_APP, DEMO_HOOK, FAST
 
 pytestmark = pytest.mark.browser
 
