@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_APP, DEMO_HOOK, HOST_CONFIG
+from tests.support.locales import text
 
 pytestmark = pytest.mark.browser
 
@@ -91,9 +92,7 @@ def test_an_answer_cut_by_the_platform_keeps_the_partial_text(chat, make_host):
     chat.send("/endless")
     box = error_box(chat)
     assert box.get_attribute("data-cs-code") == "answer_cut"
-    assert box.locator("[data-cs-error-text]").inner_text() == (
-        "A resposta demorou demais e foi interrompida. O que chegou até agora continua acima."
-    )
+    assert box.locator("[data-cs-error-text]").inner_text() == text("pt-BR", "err.cut")
     assert chat.answers()[-1].startswith("The fog horn")
     page.reload()
     page.wait_for_selector("html[data-ready]")

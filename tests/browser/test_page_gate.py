@@ -10,6 +10,7 @@ from tests.support.hooks import GATE_CODE as CODE
 from tests.support.hooks import GATE_CONFIG as CONFIG
 from tests.support.hooks import LOCKED_HOOK as LOCKED
 from tests.support.hooks import LOCKED_TOO_HOOK as OTHER
+from tests.support.locales import text
 
 
 @pytest.fixture
@@ -87,6 +88,6 @@ def test_an_invisible_code_says_the_chat_is_not_available(gate):
     page = gate.open(BROKEN, query="?lang=ko").page
     assert page.locator("[data-cs-access]").is_hidden()
     notice = page.locator("[data-cs-notice]")
-    assert notice.inner_text() == "지금은 이 채팅을 이용할 수 없습니다. 사이트 운영자가 접근 설정을 고쳐야 합니다."
+    assert notice.inner_text() == text("ko", "accessMisconfigured")
     assert page.locator("#cs-input").is_disabled()
     assert welcome(page) == ""

@@ -7,32 +7,26 @@ from playwright.sync_api import expect
 
 from tests.support.chat_page import Chat, new_context
 from tests.support.hooks import DEMO_HOOK, REPLAY_HOOK
+from tests.support.locales import RTL, languages, text
 
 pytestmark = pytest.mark.browser
 
-LANGS = {
-    "en": ("Send", "Message Demo Bot…"),
-    "zh-Hans": ("发送", "给 Demo Bot 发消息…"),
-    "ja": ("送信", "Demo Bot にメッセージを送る…"),
-    "ko": ("보내기", "Demo Bot에게 메시지 보내기…"),
-    "pt-BR": ("Enviar", "Mensagem para Demo Bot…"),
-    "es": ("Enviar", "Escribe a Demo Bot…"),
-}
 
-
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", languages())
 def test_each_language_from_the_browser_and_from_lang_parameter(browser, host, lang):
-    send, placeholder = LANGS[lang]
+    """Every interface language, chosen by the browser and by ?lang=, fully in that language and direction."""
+    send, placeholder = text(lang, "send"), text(lang, "placeholder", bot="Demo Bot")
     for locale, query in ((lang, ""), ("en-US" if lang != "en" else "ja-JP", f"?lang={lang}")):
         ctx = new_context(browser, locale=locale)
         try:
             chat = Chat(ctx.new_page(), host).open(DEMO_HOOK, query=query)
             page = chat.page
             assert page.get_attribute("html", "lang") == lang
+            assert page.get_attribute("html", "dir") == ("rtl" if lang in RTL else "ltr")
             assert page.get_attribute('[data-cs-action="send"]', "aria-label") == send
             assert page.get_attribute("#cs-input", "placeholder") == placeholder
             chat.send("/quota")
-            assert chat.last_bot().locator("[data-cs-error-text]").inner_text()
+            assert chat.last_bot().locator("[data-cs-error-text]").inner_text() == text(lang, "err.quota")
         finally:
             ctx.close()
 
