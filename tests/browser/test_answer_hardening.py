@@ -282,7 +282,10 @@ def test_foreign_images_wait_for_a_click_own_files_and_allowed_hosts_load(browse
         # A real button: keyboard works.
         gate.focus()
         page.keyboard.press("Enter")
-        page.wait_for_function("() => document.querySelectorAll('[data-cs-answer] img').length === 3")
+        page.wait_for_function(
+            "() => { const all = document.querySelectorAll('[data-cs-answer] img');"
+            " return all.length === 3 && [...all].every(i => i.complete); }"
+        )
         assert any(u.startswith("https://other.example/b.png") for u in log)
         assert answer.locator("button.cs-img-gate").count() == 0
         # Localized.

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.support.chat_page import STREAMING
 from tests.support.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG, REPLAY_HOOK
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -303,3 +306,19 @@ def test_copy_answer_and_code(chat):
     bot.locator(".cs-code-copy").first.click()
     assert bot.locator(".cs-code-copy").first.inner_text() == "Copied"
     assert page.evaluate("() => window.__clip") == bot.locator(".cs-code pre").first.evaluate("e => e.textContent")
+
+
+def test_empty_export_says_so_and_messages_read_in_their_own_direction(chat):
+    page = chat.open(DEMO_HOOK).page
+    english = json.loads((ROOT / "locales" / "en.json").read_text(encoding="utf-8"))
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click('[data-cs-action="export"]')
+    # The notice and a download exclude each other (one code path), so the notice is the proof.
+    expect(page.locator("[data-cs-notice]")).to_have_text(english["exportEmpty"])
+    assert downloads == []
+    # Every message element decides its own direction; the send arrow is marked for mirroring.
+    chat.send("שלום, what is this?")
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").get_attribute("dir") == "auto"
+    assert page.locator(".cs-msg-bot [data-cs-answer]").last.get_attribute("dir") == "auto"
+    assert page.locator('[data-cs-action="send"] svg').get_attribute("data-cs-mirror") == ""
