@@ -6,7 +6,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.hooks import DEMO_APP, DEMO_HOOK, HOST_CONFIG
+from tests.hooks import DEMO_APP, DEMO_APP_ID, DEMO_HOOK, HOST_CONFIG
 from tests.host_client import request
 from tests.test_pages_host import Collect
 
@@ -33,7 +33,7 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
 
     # Every fetch_app backwards call the host answers goes through here.
     host.chat.parameters = counting
-    answer = original(DEMO_APP)
+    answer = original(DEMO_APP_ID)
     opening = answer.get("data", answer)["opening_statement"]
     start = threading.Barrier(CROWD)
 
@@ -44,7 +44,7 @@ def test_a_cold_cache_fetches_the_parameters_once_for_200_concurrent_pages(make_
     with ThreadPoolExecutor(CROWD) as pool:
         replies = list(pool.map(visit, range(CROWD)))
     assert [r.status for r in replies] == [200] * CROWD
-    assert fetched == [DEMO_APP], f"{len(fetched)} fetch_app calls for {CROWD} pages on a cold cache"
+    assert fetched == [DEMO_APP_ID], f"{len(fetched)} fetch_app calls for {CROWD} pages on a cold cache"
     # Every page, including those that waited for the one fetch, shows the app's opening statement.
     missing = [i for i, r in enumerate(replies) if Collect(r.body.decode()).config["welcome"] != opening]
     assert not missing, f"{len(missing)} pages rendered without the app's parameters"
