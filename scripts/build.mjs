@@ -1,6 +1,6 @@
 // Bundles the client and minifies stylesheets into static/gen (ignored by git, shipped in the package).
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const out = "static/gen";
@@ -18,7 +18,21 @@ for (const [entry, file] of scripts) {
   await build({ ...common, entryPoints: [entry], outfile: join(out, file), format: "iife", target: "es2020" });
 }
 
-const styles = ["static/css/base.css", "static/css/gallery.css"].filter(existsSync);
+// The page's base stylesheet is split by component in static/css/base/; its parts, in name order (the number
+// prefix fixes the cascade order), become one file, gen/base.css.
+const baseDir = "static/css/base";
+const baseParts = readdirSync(baseDir)
+  .filter((name) => name.endsWith(".css"))
+  .sort();
+const baseCss = baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n");
+await build({
+  ...common,
+  stdin: { contents: baseCss, loader: "css", resolveDir: baseDir, sourcefile: "base.css" },
+  outfile: join(out, "base.css"),
+  target: "chrome100",
+});
+
+const styles = ["static/css/gallery.css"].filter(existsSync);
 for (const name of readdirSync("static/css/skins")) {
   if (name.endsWith(".css")) styles.push(join("static/css/skins", name));
 }
@@ -26,4 +40,4 @@ for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
   await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
 }
-console.log(`built ${scripts.length} scripts and ${styles.length} stylesheets into ${out}`);
+console.log(`built ${scripts.length} scripts and ${styles.length + 1} stylesheets into ${out}`);

@@ -21,6 +21,9 @@ GROUP = ROOT / "group" / "chat-skins.yaml"
 OUT = ROOT / "docs" / "screenshots"
 DEVICES = {"desktop": (1280, 800), "phone": (390, 844)}
 THEMES = ("light", "dark")
+# Skins also shown right to left (Arabic interface, light theme), one with bubble tails, one docked to a side.
+RTL_SKINS = ("minimal", "seoul", "helpdesk")
+RTL_LANG = "ar"
 PAGE_YAML = 'path: "/{name}"\nmethod: "GET"\nhidden: false\nextra:\n  python:\n    source: "endpoints/page.py"\n'
 # Settings that make the pictures look like a real deployment (the preview conversation needs no bot).
 SETTINGS = {
@@ -87,6 +90,14 @@ def sync_declarations() -> list[str]:
     return changed
 
 
+def shots(names: list[str]) -> list[tuple[str, str, str]]:
+    """(skin, query, file stem) of each picture per device: every theme, plus right to left for RTL_SKINS."""
+    out = [(name, f"preview=1&theme={theme}", f"{name}-{theme}") for name in names for theme in THEMES]
+    rtl = f"preview=1&theme=light&lang={RTL_LANG}"
+    out += [(name, rtl, f"{name}-rtl-light") for name in names if name in RTL_SKINS]
+    return out
+
+
 def shoot(names: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -111,14 +122,15 @@ def shoot(names: list[str]) -> None:
                 has_touch=device == "phone",
             )
             page = ctx.new_page()
-            for name in names:
-                for theme in THEMES:
-                    page.goto(host.url(hook, f"/{name}?preview=1&theme={theme}"), wait_until="networkidle")
-                    page.wait_for_function("document.querySelector('#cs-app')?.getAttribute('aria-busy') !== 'true'")
-                    page.evaluate("document.fonts.ready")
-                    target = OUT / f"{name}-{theme}-{device}.png"
-                    target.write_bytes(page.screenshot(type="png"))
-                    print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
+            for name, query, stem in shots(names):
+                page.goto(host.url(hook, f"/{name}?{query}"), wait_until="networkidle")
+                page.wait_for_function("document.querySelector('#cs-app')?.getAttribute('aria-busy') !== 'true'")
+                page.evaluate("document.fonts.ready")
+                if "lang=" in query and page.evaluate("document.documentElement.dir") != "rtl":
+                    raise SystemExit(f"/{name}?{query} is not laid out right to left: the server must set dir")
+                target = OUT / f"{stem}-{device}.png"
+                target.write_bytes(page.screenshot(type="png"))
+                print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
             ctx.close()
         browser.close()
 
@@ -139,7 +151,7 @@ def main() -> None:
     started = time.monotonic()
     shoot(names)
     total = sum(p.stat().st_size for p in OUT.glob("*.png"))
-    count = len(names) * len(THEMES) * len(DEVICES)
+    count = len(shots(names)) * len(DEVICES)
     print(f"{count} screenshots in {time.monotonic() - started:.0f} s, total {total // 1024} KB")
 
 

@@ -48,8 +48,8 @@ def tokens(css_block: str) -> dict[str, str]:
 
 
 def base_defaults() -> dict[str, str]:
-    """The defaults base.css gives every token (a skin overrides what it wants)."""
-    return tokens(block((ROOT / "static" / "css" / "base.css").read_text(encoding="utf-8"), ":root"))
+    """The defaults the base stylesheet gives every token (a skin overrides what it wants)."""
+    return tokens(block((ROOT / "static" / "css" / "base" / "00-tokens.css").read_text(encoding="utf-8"), ":root"))
 
 
 def themes(name: str) -> dict[str, dict[str, str]]:

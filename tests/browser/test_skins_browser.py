@@ -215,3 +215,54 @@ def test_skin_honours_branding_settings(browser, branded_host, name, theme):
         assert chat.axe() == []
     finally:
         ctx.close()
+
+
+# In a right-to-left page these sit mirrored: user messages at the inline end, the bot at the start, tails outside.
+MIRRORED = [
+    ".cs-msg-user .cs-bubble",
+    ".cs-msg-bot .cs-bubble",
+    ".cs-msg-bot .cs-msg-avatar",
+    ".cs-header [data-cs-action='drawer']",
+    ".cs-composer",
+    "[data-cs-action='send']",
+]
+EDGES = """(selectors) => selectors.map((selector) => {
+  const el = document.querySelector(selector);
+  const r = el && el.getBoundingClientRect();
+  return r && r.width ? [r.left, r.right] : null;
+})"""
+TAILS = """() => [...document.querySelectorAll('.cs-msg .cs-bubble')].map((el) => {
+  const s = getComputedStyle(el, '::before');
+  return s.display === 'none' ? null : [s.left, s.right];
+})"""
+
+
+def same_length(a: str, b: str) -> bool:
+    """Two computed lengths within a pixel of each other (or the same keyword, such as auto)."""
+    if a.endswith("px") and b.endswith("px"):
+        return abs(float(a[:-2]) - float(b[:-2])) <= 1
+    return a == b
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_skin_mirrors_right_to_left(browser, host, name):
+    """With dir=rtl on the document, each piece of the layout sits where its mirror image was."""
+    ctx = new_context(browser, viewport={"width": 1000, "height": 1400}, reduced_motion="reduce")
+    try:
+        chat = Chat(ctx.new_page(), host)
+        preview(chat, name, "light")
+        page = chat.page
+        width = page.evaluate("document.documentElement.clientWidth")
+        ltr, ltr_tails = page.evaluate(EDGES, MIRRORED), page.evaluate(TAILS)
+        page.evaluate("document.documentElement.dir = 'rtl'")
+        rtl, rtl_tails = page.evaluate(EDGES, MIRRORED), page.evaluate(TAILS)
+        assert ltr[0] and ltr[1], "the preview shows a question and an answer"
+        for selector, a, b in zip(MIRRORED, ltr, rtl, strict=True):
+            assert (a is None) == (b is None), selector
+            if a:
+                assert abs(b[0] - (width - a[1])) <= 3 and abs(b[1] - (width - a[0])) <= 3, (selector, a, b)
+        assert [t is None for t in rtl_tails] == [t is None for t in ltr_tails]
+        for a, b in zip(ltr_tails, rtl_tails, strict=True):
+            assert a is None or (same_length(b[0], a[1]) and same_length(b[1], a[0])), (a, b)
+    finally:
+        ctx.close()
