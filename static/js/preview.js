@@ -37,7 +37,6 @@ export function sampleConversation() {
         tools: [],
         error: null,
         done: true,
-        followups: ["Can I return a gift?"],
       },
     ],
   };

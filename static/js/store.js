@@ -76,7 +76,6 @@ export function normalizeMessage(m) {
   };
   if (m.streaming === true) out.streaming = true;
   if (m.stopped === true) out.stopped = true;
-  if (Array.isArray(m.followups)) out.followups = m.followups.filter((q) => typeof q === "string" && q);
   return out;
 }
 

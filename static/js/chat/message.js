@@ -1,5 +1,5 @@
 // One message's element: built from the page's templates, then brought up to date with the message
-// (answer text, progress, note, error, sources, follow-ups, actions). Text only, never HTML, except
+// (answer text, progress, note, error, sources, actions). Text only, never HTML, except
 // the answer, which goes through the sanitizing renderer.
 import { $, clone, h, show } from "../dom.js";
 import { errorKey, formatCount } from "../i18n.js";
@@ -57,11 +57,6 @@ export function renderBot(li, m, last, ctx) {
   }
 
   renderSources(li, m, ctx);
-
-  const follow = $("[data-cs-followups]", li);
-  const fups = !m.streaming && last && Array.isArray(m.followups) ? m.followups : [];
-  if (follow.childElementCount !== fups.length) follow.replaceChildren(...fups.map((q) => chip(q, ctx.send)));
-  show(follow, fups.length > 0);
 
   show($("[data-cs-actions]", li), !m.streaming && (!!m.text || last));
   show($('[data-cs-action="copy"]', li), !!m.text);
