@@ -28,6 +28,16 @@ _DONE = object()
 Item = tuple[bytes, bool]
 
 
+def close_quietly(stream: object, what: str) -> None:
+    """Close a generator or stream if it can be closed; a failure there is only worth a debug line."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception as exc:
+            logger.debug("talk: closing %s failed: %s", what, exc)
+
+
 def coalesce(
     frames: Iterator[Item],
     *,
@@ -48,12 +58,7 @@ def coalesce(
         except BaseException as exc:  # noqa: BLE001 - the source is built not to raise; stay quiet if it does
             logger.error("talk: the frame source failed (%s)", type(exc).__name__)
         finally:
-            close = getattr(frames, "close", None)
-            if close is not None:
-                try:
-                    close()
-                except Exception as exc:
-                    logger.debug("talk: closing the frame source failed: %s", exc)
+            close_quietly(frames, "the frame source")
             inbox.put(_DONE)
 
     threading.Thread(target=pump, name="talk-reader", daemon=True).start()

@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from chat_skins.access import check_gate
 from chat_skins.app_params import get_app_params
-from chat_skins.coalesce import coalesce
+from chat_skins.coalesce import close_quietly, coalesce
 from chat_skins.errors import (
     TalkError,
     error_for_chunk,
@@ -202,12 +202,7 @@ class Relay:
 
     def _close(self) -> None:
         upstream, self._upstream = self._upstream, None
-        close = getattr(upstream, "close", None)
-        if close is not None:
-            try:
-                close()
-            except Exception as exc:
-                logger.debug("talk: closing the upstream stream failed: %s", exc)
+        close_quietly(upstream, "the upstream stream")
 
     def _run(self) -> Generator[dict[str, Any], None, None]:
         previous = self.call.request.conversation_id

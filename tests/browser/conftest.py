@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.chat_page import Chat, new_context
 from tests.support.chromium import launch, require_chromium
+from tests.support.embed_site import serve_site
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,10 @@ def chat(browser, host):
     yield Chat(page, host)
     ctx.close()
     assert errors == [], errors
+
+
+@pytest.fixture(scope="module")
+def site():
+    """A foreign site on its own loopback port that embeds the bubble (one per test module)."""
+    with serve_site() as s:
+        yield s

@@ -6,7 +6,6 @@ the client must hold on its own; a request log shows anything that would have be
 
 from __future__ import annotations
 
-import html as htmlmod
 import json
 import subprocess
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from tests.support.chat_page import Chat, new_context
 from tests.support.fixtures import REPO_ROOT as REPO
 from tests.support.hooks import DEMO_APP, DEMO_HOOK, FAST
+from tests.support.page_html import patch_config
 
 pytestmark = pytest.mark.browser
 
@@ -343,18 +343,3 @@ def test_every_render_step_stays_under_50_ms_of_cpu(chat, markdown_bundle):
         if best >= 0.050:
             slow[case["name"]] = round(best * 1000, 1)
     assert slow == {}, slow
-
-
-def patch_config(page, changes: dict) -> None:
-    """Serve the page with `changes` merged into its data-config (stands in for hostile settings)."""
-
-    def handle(route):
-        response = route.fetch()
-        body = response.text()
-        start = body.index('data-config="') + len('data-config="')
-        end = body.index('"', start)
-        config = json.loads(htmlmod.unescape(body[start:end])) | changes
-        body = body[:start] + htmlmod.escape(json.dumps(config), quote=True) + body[end:]
-        route.fulfill(response=response, body=body, headers={**response.headers, "content-encoding": "identity"})
-
-    page.route("**/minimal", handle)

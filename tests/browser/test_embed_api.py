@@ -14,18 +14,11 @@ from tests.support.embed_site import (
     names,
     panel,
     record_commands,
-    serve_site,
     wait_event,
 )
 from tests.support.hooks import DEMO_HOOK, PARAMS_EMPTY_HOOK
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve_site() as s:
-        yield s
 
 
 def test_every_api_call_and_event(page, host, site):

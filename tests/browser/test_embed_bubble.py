@@ -14,18 +14,11 @@ from tests.support.embed_site import (
     iframe_count,
     names,
     panel,
-    serve_site,
     wait_event,
 )
 from tests.support.hooks import DEMO_APP, DEMO_HOOK
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve_site() as s:
-        yield s
 
 
 def test_bubble_appears_opens_chats_and_closes(page, host, site):

@@ -6,16 +6,10 @@ import urllib.request
 
 import pytest
 
-from tests.support.embed_site import bubble_btn, chat_frame, panel, serve_site, wait_event
+from tests.support.embed_site import bubble_btn, chat_frame, panel, wait_event
 from tests.support.hooks import DEMO_APP, DEMO_HOOK, FAST
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve_site() as s:
-        yield s
 
 
 COUNT_FRAMES = """<script>

@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.chat_page import Chat, new_context, settle
 from tests.support.hooks import DEMO_HOOK
+from tests.support.page_html import patch_config
 
 pytestmark = pytest.mark.browser
 
@@ -103,22 +104,13 @@ def test_hostile_welcome_and_suggestions_never_execute(browser, host):
     try:
         page = ctx.new_page()
 
-        def patch(route):
-            response = route.fetch()
-            html = response.text()
-            evil = {
+        patch_config(
+            page,
+            {
                 "welcome": "<img src=x onerror=window.__pwned=1> **hi**",
                 "suggestions": ["<script>window.__pwned=2</script>"],
-            }
-            start = html.index('data-config="') + len('data-config="')
-            end = html.index('"', start)
-            import html as htmlmod
-
-            config = json.loads(htmlmod.unescape(html[start:end])) | evil
-            html = html[:start] + htmlmod.escape(json.dumps(config), quote=True) + html[end:]
-            route.fulfill(response=response, body=html, headers={**response.headers, "content-encoding": "identity"})
-
-        page.route("**/minimal", patch)
+            },
+        )
         chat = Chat(page, host).open(DEMO_HOOK)
         settle(page)
         assert page.evaluate("() => window.__pwned") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmlmod
 import json
 from html.parser import HTMLParser
 
@@ -22,3 +23,18 @@ class PageConfig(HTMLParser):
         for name in ("src", "href"):
             if (a.get(name) or "").startswith("static/"):
                 self.assets.append(a[name])
+
+
+def patch_config(page, changes: dict) -> None:
+    """Serve the chat page with `changes` merged into its data-config (stands in for hostile settings)."""
+
+    def handle(route):
+        response = route.fetch()
+        body = response.text()
+        start = body.index('data-config="') + len('data-config="')
+        end = body.index('"', start)
+        config = json.loads(htmlmod.unescape(body[start:end])) | changes
+        body = body[:start] + htmlmod.escape(json.dumps(config), quote=True) + body[end:]
+        route.fulfill(response=response, body=body, headers={**response.headers, "content-encoding": "identity"})
+
+    page.route("**/minimal", handle)
