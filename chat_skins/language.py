@@ -52,7 +52,7 @@ _BY_LOWER = {tag.lower(): tag for tag in LANGUAGES}
 # Regions where Chinese is written in Traditional characters.
 _HANT_REGIONS = frozenset(("tw", "hk", "mo"))
 # Catalogue keys the chat page's client reads: the unprefixed ones and the error states.
-_OTHER_PREFIXES = ("gallery.", "skin.", "page.", "embed.")
+_OTHER_PREFIXES = ("gallery.", "skin.", "page.", "embed.", "preview.")
 
 
 def match_language(tag: Any) -> str | None:
@@ -114,9 +114,13 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 # The two below hand out one shared dict per language (JSON-serializable): read it, never change it.
 @cache
-def page_strings(lang: str) -> dict[str, str]:
-    """The entries the chat page's client uses (unprefixed keys and `err.*`), for its config."""
-    return {k: v for k, v in catalogue(lang).items() if not k.startswith(_OTHER_PREFIXES)}
+def page_strings(lang: str, preview: bool = False) -> dict[str, str]:
+    """The entries the chat page's client uses (unprefixed keys and `err.*`; `preview.*` for previews)."""
+    return {
+        k: v
+        for k, v in catalogue(lang).items()
+        if not k.startswith(_OTHER_PREFIXES) or (preview and k.startswith("preview."))
+    }
 
 
 @cache

@@ -118,7 +118,7 @@ def build_config(
         "lang": lang,
         "dir": direction(lang),
         "theme": theme,
-        "strings": page_strings(lang),
+        "strings": page_strings(lang, preview),
         # The same as `lang`, for clients that still read the old key.
         "language": lang,
         "accent": accent_palette(settings.accent_color) if settings.accent_color else None,

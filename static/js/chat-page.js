@@ -94,7 +94,7 @@ export function startChat(root, cfg) {
     save,
     store,
     emit,
-    conv: preview ? sampleConversation() : loadConversation(store),
+    conv: preview ? sampleConversation(t) : loadConversation(store),
   });
   const fresh = () => {
     ctl.switchTo(freshConversation());

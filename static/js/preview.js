@@ -1,23 +1,29 @@
-// A built-in sample exchange for previews (gallery, screenshots): no network, no storage.
+// A built-in sample exchange for previews (gallery, screenshots): no network, no storage. Its words
+// come from the catalogue (`preview.*`, sent only to previews); the Markdown is added here.
 
-export function sampleConversation() {
+export function sampleConversation(t) {
   const answer = [
-    "Refunds go back to your **original payment method** within *5 business days* after we receive the item.",
+    t("preview.answer.refund", {
+      method: `**${t("preview.answer.method")}**`,
+      days: `*${t("preview.answer.days")}*`,
+    }),
     "",
-    "1. Start the return from **Orders → Return an item**.",
-    "2. Print the prepaid label and drop the parcel at any pick-up point.",
-    "3. You get an email as soon as the refund is issued.",
+    `1. ${t("preview.answer.step1", { path: `**${t("preview.answer.path")}**` })}`,
+    `2. ${t("preview.answer.step2")}`,
+    `3. ${t("preview.answer.step3")}`,
     "",
-    "Your tracking number looks like `RT-2048-XK`. Questions? See the [returns policy](https://example.com/returns).",
+    `${t("preview.answer.tracking", { code: "`RT-2048-XK`" })} ${t("preview.answer.questions", {
+      policy: `[${t("preview.answer.policy")}](https://example.com/returns)`,
+    })}`,
   ].join("\n");
   return {
     id: "preview",
     conversationId: null,
-    title: "Refund timing",
+    title: t("preview.title"),
     updated: Date.now(),
     inputs: {},
     messages: [
-      { role: "user", text: "When will I get my refund?" },
+      { role: "user", text: t("preview.question") },
       {
         role: "bot",
         text: answer,
@@ -26,10 +32,9 @@ export function sampleConversation() {
         citations: [
           {
             position: 1,
-            dataset: "Product handbook",
+            dataset: t("preview.source.dataset"),
             document: "returns-policy.md",
-            content:
-              "Refunds are issued to the original payment method within 5 business days of receiving the return.",
+            content: t("preview.source.content"),
             score: 0.87,
           },
         ],

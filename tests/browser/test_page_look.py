@@ -143,3 +143,14 @@ def test_preview_mode_renders_a_sample_without_network_or_storage(chat):
     expect(page.locator(".cs-msg-bot").last.locator("[data-cs-answer]")).to_have_text("Preview: nothing is sent.")
     assert talks == []
     assert chat.stored_keys() == []
+
+
+@pytest.mark.parametrize("lang", ["de", "ar", "zh-Hant"])
+def test_the_preview_sample_speaks_the_page_language(chat, lang):
+    chat.open(DEMO_HOOK, query=f"?preview=1&lang={lang}")
+    page = chat.page
+    assert page.locator(".cs-msg-user").inner_text() == text(lang, "preview.question")
+    answer = chat.last_bot().locator("[data-cs-answer]")
+    assert answer.locator("strong").first.inner_text() == text(lang, "preview.answer.method")
+    assert answer.locator("a").inner_text() == text(lang, "preview.answer.policy")
+    assert chat.last_bot().locator(".cs-source-set").inner_text() == text(lang, "preview.source.dataset")
