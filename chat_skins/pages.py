@@ -53,7 +53,7 @@ def page_context(config: dict[str, Any], skin: Skin) -> dict[str, Any]:
         "config": config,
         "asset_url": asset_url,
         "lang": lang,
-        "dir": direction(lang),
+        "dir": config["dir"],
         "theme": config["theme"],
         "title": config["botName"] or words["page.title"],
         "bot_name": config["botName"] or words["page.botName"],
