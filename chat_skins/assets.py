@@ -119,6 +119,24 @@ def asset_url(name: str) -> str:
     return f"{url}?v={found.digest}" if found else url
 
 
+LAZY_DIR = "gen/lazy"
+_lazy_names: tuple[float, tuple[str, ...]] = (-1.0, ())
+
+
+def lazy_chunks() -> dict[str, str]:
+    """{name: versioned URL} of the client's lazy chunks (gen/lazy/<name>.js), for the page config."""
+    global _lazy_names
+    folder = STATIC_ROOT / LAZY_DIR
+    try:
+        stamp = folder.stat().st_mtime
+    except OSError:
+        return {}
+    if stamp != _lazy_names[0]:
+        names = tuple(sorted(p.stem for p in folder.glob("*.js")))
+        _lazy_names = (stamp, names)
+    return {name: asset_url(f"{LAZY_DIR}/{name}.js") for name in _lazy_names[1]}
+
+
 def generation() -> int:
     """Changes whenever any cached asset changes (keys caches of HTML that embeds asset URLs)."""
     return _generation

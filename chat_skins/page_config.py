@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug import Request
 
 from chat_skins.app_form import clean_text, input_form
+from chat_skins.assets import lazy_chunks
 from chat_skins.color import accent_palette
 from chat_skins.language import direction, page_strings, resolve_language, resolve_theme
 from chat_skins.origins import origin_allowed, parse_origin
@@ -134,4 +135,6 @@ def build_config(
         "embed": {"origin": embed[0], "bubble": embed[1]} if embed else None,
         "preview": preview,
         "urls": {"talk": "talk", "unlock": "unlock"},
+        # Lazy client chunks by name (static/js/lazy/); chat/lazy.js imports them on first need.
+        "chunks": lazy_chunks(),
     }

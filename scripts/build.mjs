@@ -18,6 +18,20 @@ for (const [entry, file] of scripts) {
   await build({ ...common, entryPoints: [entry], outfile: join(out, file), format: "iife", target: "es2020" });
 }
 
+// Lazy chunks: every static/js/lazy/<name>.js becomes a self-contained ES module gen/lazy/<name>.js that the
+// page loads with import() only when it needs it (chat/lazy.js; the URLs come from the page config).
+const lazyDir = "static/js/lazy";
+const lazyEntries = existsSync(lazyDir) ? readdirSync(lazyDir).filter((name) => name.endsWith(".js")) : [];
+for (const name of lazyEntries) {
+  await build({
+    ...common,
+    entryPoints: [join(lazyDir, name)],
+    outfile: join(out, "lazy", name),
+    format: "esm",
+    target: "es2020",
+  });
+}
+
 // The page's base stylesheet is split by component in static/css/base/; its parts, in name order (the number
 // prefix fixes the cascade order), become one file, gen/base.css.
 const baseDir = "static/css/base";
@@ -40,4 +54,6 @@ for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
   await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
 }
-console.log(`built ${scripts.length} scripts and ${styles.length + 1} stylesheets into ${out}`);
+console.log(
+  `built ${scripts.length} scripts, ${lazyEntries.length} lazy chunks and ${styles.length + 1} stylesheets into ${out}`,
+);

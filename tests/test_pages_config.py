@@ -32,6 +32,7 @@ KEYS = {
     "hookId",
     "skin",
     "botName",
+    "chunks",
     "avatarUrl",
     "welcome",
     "suggestions",

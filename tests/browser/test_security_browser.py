@@ -49,6 +49,16 @@ TT_CHECKS = """() => {
 }"""
 
 
+# Imports the probe chunk the way chat/lazy.js does: by the config's relative URL, resolved against the page.
+LAZY_PROBE = """async () => {
+  const cfg = JSON.parse(document.getElementById('cs-app').dataset.config);
+  const url = cfg.chunks && cfg.chunks.probe;
+  if (!url) return {url: null};
+  try { const mod = await import(new URL(url, document.baseURI).href); return {url, ready: mod.ready}; }
+  catch (e) { return {url, error: e.name}; }
+}"""
+
+
 def to_request(url: str, headers: dict[str, str]) -> tuple[Request, str]:
     """A werkzeug request as the plugin sees it (the /e/<hook> prefix stripped), and the stripped path."""
     parts = urlsplit(url)
@@ -134,6 +144,10 @@ def observed():
                 ),
             }
             page.close()
+        page = context.new_page()
+        page.goto(BASE + "minimal?lang=en")
+        out["lazy"] = page.evaluate(LAZY_PROBE)
+        out["lazy_violations"] = page.evaluate("window.__violations")
         return out
 
     return in_chromium(scenario)
@@ -167,3 +181,10 @@ def test_real_pages_load_without_csp_violations_or_errors(observed, name):
 def test_accent_reaches_the_page_through_cssom(observed):
     # The client applies the server's AA pair with style.setProperty, which the CSP allows.
     assert observed["pages"][""]["accent"] == "#000000"
+
+
+def test_lazy_chunks_load_under_the_csp(observed):
+    lazy = observed["lazy"]
+    assert lazy["url"].startswith("static/gen/lazy/probe.js?v="), lazy
+    assert lazy.get("ready") is True, lazy
+    assert observed["lazy_violations"] == []
