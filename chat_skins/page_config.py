@@ -11,8 +11,10 @@ from werkzeug import Request
 from chat_skins.app_form import clean_text, input_form
 from chat_skins.assets import lazy_chunks
 from chat_skins.color import accent_palette
+from chat_skins.custom_css import custom_css
 from chat_skins.language import direction, page_strings, resolve_language, resolve_theme
 from chat_skins.origins import origin_allowed, parse_origin
+from chat_skins.prefill import RawPrefill, checked_prefill, read_prefill
 from chat_skins.settings import LONG_TEXT_LIMIT, MAX_SUGGESTIONS, TEXT_LIMIT, Settings
 from chat_skins.skins import Skin
 
@@ -92,6 +94,7 @@ def request_variant(request: Request, settings: Settings) -> dict[str, Any]:
         "theme": request_theme(request, settings),
         "embed": embed_context(request, settings),
         "preview": request.args.get("preview") == "1",
+        "prefill": read_prefill(request.args),
     }
 
 
@@ -105,6 +108,7 @@ def build_config(
     theme: str = "auto",
     embed: tuple[str, str] | None = None,
     preview: bool = False,
+    prefill: RawPrefill | None = None,
 ) -> dict[str, Any]:
     """The page config; `params` is the app's parameters or None when they could not be fetched."""
     private = LOCKED_PRIVATE if gated(settings) else private_config(settings, params, lang)
@@ -137,4 +141,21 @@ def build_config(
         "urls": {"talk": "talk", "unlock": "unlock"},
         # Lazy client chunks by name (static/js/lazy/); chat/lazy.js imports them on first need.
         "chunks": lazy_chunks(),
+        **operator_config(settings, params, None if preview else prefill, locked=gated(settings)),
+    }
+
+
+def operator_config(
+    settings: Settings, params: Mapping | None, prefill: RawPrefill | None, *, locked: bool
+) -> dict[str, Any]:
+    """The operator's additions (issue 15): stylesheet, logo, timestamps, memory, and the link's prefill."""
+    sheet = custom_css(settings.custom_css)
+    return {
+        # The template links it after the skin's stylesheet; relative, like every asset URL.
+        "customCss": sheet.url if sheet else None,
+        "logoUrl": settings.logo_url or None,
+        "timestamps": settings.show_timestamps,
+        "memory": settings.conversation_memory,
+        # A locked page has no form to check inputs against: only the question is kept.
+        "prefill": checked_prefill(prefill, None if locked else params, settings.app_inputs),
     }

@@ -23,6 +23,7 @@ TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 4000
 MAX_SUGGESTIONS = 8
 PLACEHOLDER_LIMIT = 200
+CUSTOM_CSS_READ_LIMIT = 64 * 1024
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Characters that render as nothing although `str.isprintable` accepts them (fillers, blank patterns).
@@ -33,6 +34,8 @@ _AVATAR = re.compile(
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _IMAGE_HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
+# Where the page keeps conversations: the browser (localStorage), the tab (sessionStorage), nowhere.
+MEMORY_MODES = ("browser", "tab", "none")
 
 
 class SettingsError(ValueError):
@@ -66,6 +69,12 @@ class Settings:
     access_misconfigured: bool = False
     # Hosts whose images in answers load at once: ("*",) any, () none (each waits for a click).
     image_hosts: tuple[str, ...] = ()
+    # Operators (issue 15): their stylesheet (checked when served, chat_skins/custom_css.py), their
+    # logo in the header, timestamps on messages, and how long the browser keeps conversations.
+    custom_css: str = ""
+    logo_url: str = ""
+    show_timestamps: bool = True
+    conversation_memory: str = "browser"
 
     @property
     def suggested_questions(self) -> tuple[str, ...]:
@@ -149,6 +158,11 @@ def _access_code(value: Any) -> tuple[str, bool]:
     return code, False
 
 
+def _custom_css(value: Any) -> str:
+    """The raw stylesheet text (bounded a little above the served limit, so an overlong one is refused, not cut)."""
+    return value[: CUSTOM_CSS_READ_LIMIT].strip() if isinstance(value, str) else ""
+
+
 def _image_hosts(value: Any) -> tuple[str, ...]:
     """`*`, or host names (`cdn.example.com`, `*.example.com`); a pasted https URL counts for its host."""
     hosts: list[str] = []
@@ -184,6 +198,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     theme = raw.get("theme")
     origins, dropped = parse_allowed_origins(_text(raw.get("allowed_origins"), LONG_TEXT_LIMIT))
     raw_code = raw.get("access_code")
+    logo = _text(raw.get("logo_url"), 2000)
+    memory = raw.get("conversation_memory")
     access_code, access_misconfigured = _access_code(raw_code if isinstance(raw_code, str | None) else _NOT_TEXT)
     return Settings(
         app_id=app_id,
@@ -206,4 +222,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         access_code=access_code,
         access_misconfigured=access_misconfigured,
         image_hosts=_image_hosts(raw.get("image_hosts")),
+        custom_css=_custom_css(raw.get("custom_css")),
+        logo_url=logo if _AVATAR.match(logo) else "",
+        show_timestamps=_bool(raw.get("show_timestamps"), True),
+        conversation_memory=memory if isinstance(memory, str) and memory in MEMORY_MODES else "browser",
     )

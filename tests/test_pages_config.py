@@ -55,6 +55,11 @@ KEYS = {
     "preview",
     "urls",
     "accessMisconfigured",
+    "customCss",
+    "logoUrl",
+    "timestamps",
+    "memory",
+    "prefill",
 }
 
 

@@ -4,7 +4,7 @@ import { emit } from "./dom.js";
 import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
 import { sampleConversation } from "./preview.js";
-import { createStore, memoryBackend } from "./store.js";
+import { createStore, memoryBackend, memoryStore } from "./store.js";
 import { talk } from "./talk.js";
 import { createAccess } from "./chat/access.js";
 import { createContent } from "./chat/content.js";
@@ -16,6 +16,7 @@ import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
+import { applyPrefill } from "./chat/prefill.js";
 import { createView } from "./chat/view.js";
 
 function readConfig(root) {
@@ -41,7 +42,7 @@ export function startChat(root, cfg) {
   const degraded = (why) => notices.set(why === "full" ? "storageFull" : "storageUnavailable");
   const store = preview
     ? createStore(cfg.hookId, memoryBackend())
-    : createStore(cfg.hookId, undefined, { onDegrade: degraded });
+    : memoryStore(cfg.hookId, cfg.memory, { onDegrade: degraded });
   if (store.degraded) degraded(store.degraded);
   if (cfg.appConfigured === false) notices.set("notConfigured");
   if (cfg.accessMisconfigured) notices.set("accessMisconfigured");
@@ -141,6 +142,7 @@ export function startChat(root, cfg) {
   }
 
   view.renderAll();
+  applyPrefill({ cfg, el, ctl, content, fresh });
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
   if (locked && !cfg.accessMisconfigured) access.resume();

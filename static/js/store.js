@@ -59,7 +59,9 @@ export function normalizeMessage(m) {
   const role = m.role === "user" ? "user" : m.role === "bot" || m.role === "assistant" ? "bot" : null;
   // Older or foreign shapes kept the text as `content` or `answer`.
   const text = [m.text, m.content, m.answer].find((v) => typeof v === "string") ?? "";
-  if (role === "user") return text ? { role, text } : null;
+  // When it was sent (ms), for the timestamps; absent on messages stored before they existed.
+  const at = num(m.at) == null ? {} : { at: m.at };
+  if (role === "user") return text ? { role, text, ...at } : null;
   if (role !== "bot") return null;
   const out = {
     role,
@@ -73,6 +75,7 @@ export function normalizeMessage(m) {
     restarted: m.restarted === true,
     done: m.done === true,
     interrupted: m.interrupted === true,
+    ...at,
   };
   if (m.streaming === true) out.streaming = true;
   if (m.stopped === true) out.stopped = true;
@@ -114,11 +117,11 @@ export function memoryBackend() {
   };
 }
 
-// localStorage and, when it cannot be written, why: "full" (quota) or "unavailable" (blocked, absent).
-function probeLocalStorage() {
+// localStorage (or sessionStorage) and, when it cannot be written, why: "full" (quota) or "unavailable".
+function probeLocalStorage(name = "localStorage") {
   let ls = null;
   try {
-    ls = globalThis.localStorage;
+    ls = globalThis[name];
     if (!ls) return { area: null, why: "unavailable" };
     const probe = "chatskins:probe";
     ls.setItem(probe, "1");
@@ -130,13 +133,35 @@ function probeLocalStorage() {
   }
 }
 
-// `backend` undefined: the browser's localStorage (probed); null: none; else a Storage-like object.
+// The `conversation_memory` setting: where conversations live ("browser", "tab" or "none"). Away from
+// the browser, what an earlier "browser" mode left in localStorage for this bot is forgotten.
+export function memoryStore(hookId, memory, opts) {
+  const prefix = `chatskins:${hookId || "local"}:`;
+  if (memory === "tab" || memory === "none") {
+    try {
+      const ls = globalThis.localStorage;
+      for (let i = ls.length - 1; i >= 0; i--) {
+        const k = ls.key(i) || "";
+        const name = k.slice(prefix.length);
+        if (k.startsWith(prefix) && /^(conversations|current|conv:.*)$/.test(name)) ls.removeItem(k);
+      }
+    } catch {
+      /* no localStorage: nothing was kept there */
+    }
+  }
+  if (memory === "none") return createStore(hookId, memoryBackend(), opts);
+  return createStore(hookId, memory === "tab" ? "sessionStorage" : undefined, opts);
+}
+
+// `backend` undefined: the browser's localStorage (probed); "sessionStorage": that one (probed);
+// null: none; else a Storage-like object.
 export function createStore(hookId, backend, { onDegrade } = {}) {
   const prefix = `chatskins:${hookId || "local"}:`;
   let area = backend;
   let degraded = null;
   let startWhy = null;
-  if (backend === undefined) ({ area, why: startWhy } = probeLocalStorage());
+  if (backend === undefined || backend === "sessionStorage")
+    ({ area, why: startWhy } = probeLocalStorage(backend || "localStorage"));
   if (!area) {
     area = memoryBackend();
     degraded = "unavailable";

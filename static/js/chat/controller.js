@@ -28,7 +28,7 @@ export function createController(deps) {
     if (conv.messages.length === 0 && form.invalid()) return false;
     const prevLast = conv.messages.length - 1;
     if (!again) {
-      conv.messages.push({ role: "user", text });
+      conv.messages.push({ role: "user", text, at: Date.now() });
       if (!conv.title) conv.title = titleFrom(text);
       emit("message", { text, conversationId: conv.conversationId });
     }
@@ -63,6 +63,8 @@ export function createController(deps) {
         signal: controller.signal,
         onEvent(ev) {
           m = reduce(m, ev);
+          // The answer's time: the app's `created_at` (seconds) when it sends one, else its arrival.
+          if (m.at == null) m = { ...m, at: ev.created_at > 0 ? ev.created_at * 1000 : Date.now() };
           if (owner !== conv) return;
           if (ev.event === "conversation_restarted" || (m.conversationId && m.conversationId !== conv.conversationId))
             conv.conversationId = m.conversationId;
@@ -79,7 +81,7 @@ export function createController(deps) {
         needAccess = gate.required && (e?.status === 401 || ACCESS_CODES.has(code));
       }
     }
-    m = { ...m, streaming: false, done: true };
+    m = { ...m, streaming: false, done: true, at: m.at ?? Date.now() };
     running = null;
     if (owner !== conv) {
       // The visitor switched conversations mid-answer: finish storing it where it belongs.

@@ -26,6 +26,13 @@ export function applyLook(root, cfg, { lang, bot }) {
     for (const el of $$("[data-cs-embed-only]", root)) el.hidden = false;
   }
   if (typeof cfg.avatarUrl === "string" && /^https:\/\//i.test(cfg.avatarUrl)) setAvatar(root, cfg.avatarUrl, bot);
+  // A logo that does not load leaves the bot's name alone in the header rather than a broken image.
+  const logo = $("[data-cs-logo] img", root);
+  if (logo) {
+    const gone = () => logo.parentElement.remove();
+    if (logo.complete && !logo.naturalWidth) gone();
+    else logo.addEventListener("error", gone);
+  }
 }
 
 function setAvatar(root, url, bot) {

@@ -3,6 +3,7 @@
 // is shown as it is and the page keeps working).
 import { $, emit, h, show } from "../dom.js";
 import { buildNode, renderBot } from "./message.js";
+import { stamp } from "./stamp.js";
 
 const STICK_GAP = 48;
 
@@ -42,6 +43,7 @@ export function createView(deps) {
     }
     if (m.role === "bot")
       plain($("[data-cs-answer]", nodes[i]), m.text, () => renderBot(nodes[i], m, i === conv.messages.length - 1, ctx));
+    if (deps.cfg.timestamps !== false) stamp(nodes[i], m, deps.lang);
   }
 
   function renderAll() {
