@@ -49,7 +49,9 @@ _AT_RULES = frozenset(
 )
 _IDENT = re.compile(r"-?(?:[A-Za-z_\u0080-\U0010ffff]|--)[-\w\u0080-\U0010ffff]*")
 # No quotes, brackets, `@` or spaces: nothing in a URL can end the token or read as structure.
-_HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&*+,;=:/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:/?-]*)?$")
+_HTTPS_URL = re.compile(
+    r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&*+,;=:/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:/?-]*)?$"
+)
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpeg|webp|avif);base64,[A-Za-z0-9+/]+=*$")
 
 
@@ -88,7 +90,7 @@ def _unescape(css: str, i: int) -> tuple[str, int]:
     return css[j], j + 1
 
 
-def _decode(css: str) -> str:
+def _decode(css: str, comment: str = " ") -> str:
     """The CSS with every escape outside strings replaced by its character, and comments removed.
 
     Strings keep their quotes; their escapes are decoded too, since a URL or a word can hide there.
@@ -102,7 +104,7 @@ def _decode(css: str) -> str:
             end = css.find("*/", i + 2)
             if end < 0:
                 raise Unsafe("an unclosed comment")
-            out.append(" ")
+            out.append(comment)
             i = end + 2
         elif ch == "\\":
             decoded, i = _unescape(css, i)
@@ -179,7 +181,7 @@ def _check_urls(decoded: str) -> None:
         if not (_HTTPS_URL.match(target) or _DATA_IMAGE.match(target)):
             raise Unsafe(f"a url() that is neither https: nor data:image/: {target[:60]!r}")
     # image-set("a.png" 1x) and friends load bare strings: allow them only as https or inline images.
-    for match in re.finditer(r"(?<![-\w])(?:-webkit-)?(?:image-set|image|cross-fade|element)\s*\(", lowered):
+    for match in re.finditer(r"(?<![-\w])(?:-webkit-|-moz-)?(?:image-set|image|cross-fade|element)\s*\(", lowered):
         if "element" in match.group():
             raise Unsafe("element()")
         end = lowered.find(")", match.end())
@@ -237,6 +239,8 @@ def check(css: str) -> str:
         raise Unsafe("a '<' (markup)")
     decoded = _decode(css)
     _check_words(decoded)
+    # Old engines joined the words around a comment (`expr/**/ession`): check that reading too.
+    _check_words(_decode(css, comment=""))
     _check_structure(decoded)
     _check_urls(decoded)
     # Served as written (the browser decodes the same escapes we checked); a header line says where from.

@@ -91,8 +91,16 @@ def _check(kind: str, spec: Mapping[str, Any], text: str) -> Any:
             return None
         return text.strip() if math.isfinite(number) else None
     if kind == "checkbox":
-        lowered = text.strip().lower()
-        return True if lowered in ("1", "true", "on", "yes") else False if lowered in ("0", "false", "off", "no") else None
+        return {
+            "1": True,
+            "true": True,
+            "on": True,
+            "yes": True,
+            "0": False,
+            "false": False,
+            "off": False,
+            "no": False,
+        }.get(text.strip().lower())
     return None
 
 

@@ -160,7 +160,7 @@ def _access_code(value: Any) -> tuple[str, bool]:
 
 def _custom_css(value: Any) -> str:
     """The raw stylesheet text (bounded a little above the served limit, so an overlong one is refused, not cut)."""
-    return value[: CUSTOM_CSS_READ_LIMIT].strip() if isinstance(value, str) else ""
+    return value[:CUSTOM_CSS_READ_LIMIT].strip() if isinstance(value, str) else ""
 
 
 def _image_hosts(value: Any) -> tuple[str, ...]:
