@@ -34,6 +34,8 @@ export function createBubble(id, o, base, script, register) {
     const q = new URLSearchParams({ embed: "1", origin: location.origin, bubble: id });
     if (o.lang) q.set("lang", o.lang);
     if (o.theme) q.set("theme", o.theme);
+    if (o.q) q.set("q", o.q);
+    if (o.q && o.send) q.set("send", "1");
     iframe = document.createElement("iframe");
     iframe.title = o.title;
     iframe.allow = "clipboard-write";

@@ -51,6 +51,9 @@ export function parseOptions(dataset, configs, base, defaults = {}, isColor = ()
     lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(o.lang) ? o.lang : "",
     theme: /^(light|dark)$/.test(o.theme) ? o.theme : "",
     inputs: o.inputs && typeof o.inputs == "object" ? o.inputs : {},
+    // A question for the message box, sent when the chat loads with `send` (the page sends it once).
+    q: str(o.q, "").slice(0, 4000),
+    send: bool(o.send, false),
     label: str(o.label, defaults.name ? s.chatWith.replace("{name}", defaults.name) : s.openChat),
     title: str(o.title, defaults.name || s.title),
     prefetch: bool(o.prefetch, true),
