@@ -78,3 +78,32 @@ GATE_CONFIG = {
         },
     ],
 }
+
+# A host of operator-customized endpoints (issue 15: tests/test_operators_host.py,
+# tests/browser/test_page_operators.py).
+OP_CSS = ":root{--cs-accent:#0f766e;--cs-user-bg:rgb(1, 2, 3)} .cs-title{letter-spacing:3px}"
+OP_LOGO = "https://logo.invalid/brand.png"
+OP_STYLED_HOOK = "opstyled00000001"  # custom_css, logo_url, timestamps (default on)
+OP_PLAIN_HOOK = "opplain000000001"  # no custom_css, timestamps off
+OP_BAD_CSS_HOOK = "opbadcss00000001"  # a custom_css the checker refuses
+OP_TAB_HOOK = "optab00000000001"  # conversation_memory: tab
+OP_NONE_HOOK = "opnone0000000001"  # conversation_memory: none
+OP_APP = "op-demo"  # the demo bot with its full parameters: a form of `name` (text) and `tone` (select)
+OP_CONFIG = {
+    "apps": {OP_APP: {"backend": "demo", "speed": FAST}},
+    "endpoints": [
+        {
+            "hook_id": OP_STYLED_HOOK,
+            "name": "Styled",
+            "settings": {"app": _app(OP_APP), "bot_name": "Brand Bot", "custom_css": OP_CSS, "logo_url": OP_LOGO},
+        },
+        {"hook_id": OP_PLAIN_HOOK, "name": "Plain", "settings": {"app": _app(OP_APP), "show_timestamps": False}},
+        {
+            "hook_id": OP_BAD_CSS_HOOK,
+            "name": "Bad CSS",
+            "settings": {"app": _app(OP_APP), "custom_css": ".a{background:\\75 rl(javascript:alert(1))}"},
+        },
+        {"hook_id": OP_TAB_HOOK, "name": "Tab", "settings": {"app": _app(OP_APP), "conversation_memory": "tab"}},
+        {"hook_id": OP_NONE_HOOK, "name": "None", "settings": {"app": _app(OP_APP), "conversation_memory": "none"}},
+    ],
+}
