@@ -90,7 +90,7 @@ def test_timestamps_and_memory_reach_the_page(op_host):
 
 
 def test_prefill_from_both_url_forms_checked_against_the_apps_form(op_host):
-    dify = base64.b64encode(gzip.compress("Brief".encode())).decode()
+    dify = base64.b64encode(gzip.compress(b"Brief")).decode()
     query = "?" + urlencode({"q": "Hello there", "send": "1", "inputs.name": "Ada", "tone": dify, "inputs.x": "y"})
     _, doc = page(op_host, OP_STYLED_HOOK, "/kawaii", query)
     assert doc.config["prefill"] == {

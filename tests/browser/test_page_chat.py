@@ -26,7 +26,7 @@ def test_send_streams_a_markdown_answer_and_fires_lifecycle_events(chat):
     )
     assert page.locator("[data-cs-empty]").is_visible()
     chat.send("Tell me about lighthouses")
-    assert page.locator(".cs-msg-user").inner_text() == "Tell me about lighthouses"
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").inner_text() == "Tell me about lighthouses"
     answer = chat.last_bot()
     assert answer.locator("[data-cs-answer] table").count() == 1  # markdown rendered
     assert answer.locator(".cs-code button.cs-code-copy").count() >= 1
@@ -109,7 +109,7 @@ def test_reload_mid_stream_restores_everything_and_offers_regenerate(chat, make_
     page.close()
     page = chat.page = context.new_page()
     chat.open(DEMO_HOOK)
-    assert page.locator(".cs-msg-user").all_inner_texts() == ["a finished turn", "/long"]
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts() == ["a finished turn", "/long"]
     restored = chat.answers()[-1]
     assert len(restored) >= 300 and partial.startswith(restored[:200])
     bot = chat.last_bot()
@@ -135,7 +135,7 @@ def test_conversation_list_new_switch_rename_delete_and_export(chat):
     # Switch.
     drawer.locator('[data-cs-action="open-conv"]').nth(1).click()
     assert not drawer.is_visible()
-    assert page.locator(".cs-msg-user").inner_text() == "first conversation"
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").inner_text() == "first conversation"
     # Rename (keyboard: Enter saves).
     page.click('[data-cs-action="drawer"]')
     drawer.locator('[data-cs-action="rename-conv"]').nth(1).click()
@@ -239,7 +239,7 @@ def test_keyboard_only_chat_and_drawer(chat):
     assert page.input_value("#cs-input") == "line one\nline two"
     page.keyboard.press("Enter")
     chat.wait_idle()
-    assert page.locator(".cs-msg-user").last.inner_text() == "line one\nline two"
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").last.inner_text() == "line one\nline two"
     # Drawer opens and closes from the keyboard; focus returns to its button.
     page.focus('[data-cs-action="drawer"]')
     page.keyboard.press("Enter")

@@ -94,7 +94,7 @@ def test_hostile_question_through_the_demo_bot_echo_never_executes(chat):
         "[x](javascript:window.__pwned=3)",
     ):
         chat.send(payload)
-        assert page.locator(".cs-msg-user").last.inner_text() == payload
+        assert page.locator(".cs-msg-user [data-cs-msg-text]").last.inner_text() == payload
         assert_inert(page)
 
 

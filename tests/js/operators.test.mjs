@@ -37,10 +37,10 @@ test("memory tab: sessionStorage, and what browser mode left in localStorage is 
     assert.equal(store.list().length, 0);
     store.save({ ...conv, id: "c2" });
     assert.ok(session.getItem(`chatskins:${HOOK}:conv:c2`));
-    assert.deepEqual(
-      [...Array(local.length).keys()].map((i) => local.key(i)).sort(),
-      [`chatskins:${HOOK}:token`, "chatskins:otherbot00000000:conversations"],
-    );
+    assert.deepEqual([...Array(local.length).keys()].map((i) => local.key(i)).sort(), [
+      `chatskins:${HOOK}:token`,
+      "chatskins:otherbot00000000:conversations",
+    ]);
   }));
 
 test("memory none: nothing of a conversation is stored anywhere", () =>

@@ -81,7 +81,8 @@ GATE_CONFIG = {
 
 # A host of operator-customized endpoints (issue 15: tests/test_operators_host.py,
 # tests/browser/test_page_operators.py).
-OP_CSS = ":root{--cs-accent:#0f766e;--cs-user-bg:rgb(1, 2, 3)} .cs-title{letter-spacing:3px}"
+# As docs/customizing.md advises: `:root:root` for tokens in every theme, `[data-skin]` before a rule.
+OP_CSS = ":root:root{--cs-accent:#0f766e;--cs-user-bg:rgb(1, 2, 3)} [data-skin] .cs-title{letter-spacing:3px}"
 OP_LOGO = "https://logo.invalid/brand.png"
 OP_STYLED_HOOK = "opstyled00000001"  # custom_css, logo_url, timestamps (default on)
 OP_PLAIN_HOOK = "opplain000000001"  # no custom_css, timestamps off
