@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import struct
 import zlib
 from urllib.parse import urlencode
@@ -199,11 +200,20 @@ def test_hostile_prefill_stays_text(ctx, op_host):
     assert page.evaluate("() => window.__violations") == []
 
 
-def conversations(page) -> int:
+def conversations(page, note: str | None = None) -> int:
+    """How many conversations the drawer lists; checks its memory note (`note`: a catalogue key, or none)."""
     page.click('[data-cs-action="drawer"]')
     count = page.locator("[data-cs-conv]").count()
+    if note is None:
+        assert page.locator("[data-cs-memory]").count() == 0
+    else:
+        assert page.locator("[data-cs-memory]").inner_text() == english()[note]
     page.keyboard.press("Escape")
     return count
+
+
+def english() -> dict:
+    return json.loads((REPO_ROOT / "locales" / "en.json").read_text(encoding="utf-8"))
 
 
 def test_memory_browser_keeps_conversations_across_tabs(ctx, op_host):
@@ -220,19 +230,19 @@ def test_memory_tab_survives_a_reload_but_not_a_new_tab(ctx, op_host):
     page.reload()
     page.wait_for_selector("html[data-ready]")
     assert page.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts() == ["only in this tab"]
-    assert conversations(page) == 1
+    assert conversations(page, "memoryTab") == 1
     assert not any(
         k.startswith(f"chatskins:{OP_TAB_HOOK}:conv") for k in page.evaluate("() => Object.keys(localStorage)")
     )
     other = open_page(ctx, op_host.url(OP_TAB_HOOK, "/minimal"))
     assert other.locator(".cs-msg").count() == 0
-    assert conversations(other) == 0
+    assert conversations(other, "memoryTab") == 0
 
 
 def test_memory_none_stores_no_transcript_and_every_visit_starts_fresh(ctx, op_host):
     page = open_page(ctx, op_host.url(OP_NONE_HOOK, "/minimal"))
     send(page, "forget me")
-    assert conversations(page) == 1, "this visit's conversation is listed while the page is open"
+    assert conversations(page, "memoryNone") == 1, "this visit's conversation is listed while the page is open"
     stored = page.evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)].join(' ')")
     assert "forget me" not in page.evaluate(
         "() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})"
@@ -245,4 +255,4 @@ def test_memory_none_stores_no_transcript_and_every_visit_starts_fresh(ctx, op_h
     page.reload()
     page.wait_for_selector("html[data-ready]")
     assert page.locator(".cs-msg").count() == 0
-    assert conversations(page) == 0
+    assert conversations(page, "memoryNone") == 0
