@@ -16,7 +16,7 @@ import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
-import { applyPrefill } from "./chat/prefill.js";
+import { loadChunk } from "./chat/lazy.js";
 import { createView } from "./chat/view.js";
 
 function readConfig(root) {
@@ -142,7 +142,12 @@ export function startChat(root, cfg) {
   }
 
   view.renderAll();
-  applyPrefill({ cfg, el, ctl, content, fresh });
+  // A link's prefill (rare, so a lazy chunk); should the chunk not load, the question still reaches the box.
+  if (cfg.prefill && !preview)
+    loadChunk(cfg.chunks, "prefill").then(
+      (m) => m.applyPrefill({ cfg, el, ctl, content, fresh }),
+      () => (el.input.value = cfg.prefill.q || ""),
+    );
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
   if (locked && !cfg.accessMisconfigured) access.resume();

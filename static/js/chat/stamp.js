@@ -1,25 +1,18 @@
 // Message times (`show_timestamps`): each message's <time datetime>, written in the page language
 // and the visitor's own time zone; today's show the time only, older ones the date too.
-const formats = new Map();
+const formats = {};
+const TIME = { timeStyle: "short" };
+const DATE = { dateStyle: "medium", timeStyle: "short" };
+const FULL = { dateStyle: "full", timeStyle: "short" };
 
-function formatter(lang, style) {
-  const key = `${lang} ${style}`;
-  if (!formats.has(key)) {
-    const opts =
-      style === "time"
-        ? { timeStyle: "short" }
-        : style === "full"
-          ? { dateStyle: "full", timeStyle: "short" }
-          : { dateStyle: "medium", timeStyle: "short" };
-    let f;
-    try {
-      f = new Intl.DateTimeFormat(lang, opts);
-    } catch {
-      f = new Intl.DateTimeFormat(undefined, opts); // a language tag this browser does not know
-    }
-    formats.set(key, f);
+function format(lang, opts, date) {
+  const key = lang + JSON.stringify(opts);
+  try {
+    formats[key] ||= new Intl.DateTimeFormat(lang, opts);
+  } catch {
+    formats[key] = new Intl.DateTimeFormat(undefined, opts); // a language tag this browser does not know
   }
-  return formats.get(key);
+  return formats[key].format(date);
 }
 
 /** Shows when message `m` was sent in its node `li` (once per time). */
@@ -29,7 +22,7 @@ export function stamp(li, m, lang, now = new Date()) {
   li.csAt = m.at;
   const d = new Date(m.at);
   box.dateTime = d.toISOString();
-  box.textContent = formatter(lang, d.toDateString() === now.toDateString() ? "time" : "date").format(d);
-  box.title = formatter(lang, "full").format(d);
+  box.textContent = format(lang, d.toDateString() === now.toDateString() ? TIME : DATE, d);
+  box.title = format(lang, FULL, d);
   box.hidden = false;
 }

@@ -1,4 +1,4 @@
-// The link's prefill, checked by the server (cfg.prefill, chat_skins/prefill.py): values for the app's
+// Lazy chunk: the link's prefill, checked by the server (cfg.prefill, chat_skins/prefill.py): values for the app's
 // form, the question in the message box, and with `send=1` that question sent once. The link's
 // prefill parameters then leave the address bar, and the tab remembers the question was sent, so
 // neither a reload nor the host page reloading an embedded chat sends it again.
