@@ -123,3 +123,34 @@ def test_never_raises(raw):
 @pytest.mark.parametrize("raw", [None, [], "x", 5])
 def test_non_mapping_settings(raw):
     assert parse_settings(raw) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "expected"),
+    [
+        ({}, "custom_css", ""),
+        ({"custom_css": "  :root{--cs-accent:red}  "}, "custom_css", ":root{--cs-accent:red}"),
+        ({"custom_css": ["x"]}, "custom_css", ""),
+        ({"custom_css": 12}, "custom_css", ""),
+        ({"logo_url": "https://cdn.example.com/logo.svg"}, "logo_url", "https://cdn.example.com/logo.svg"),
+        ({"logo_url": "http://cdn.example.com/logo.svg"}, "logo_url", ""),
+        ({"logo_url": 'https://x.example/a.png" onerror="alert(1)'}, "logo_url", ""),
+        ({"logo_url": "javascript:alert(1)"}, "logo_url", ""),
+        ({}, "show_timestamps", True),
+        ({"show_timestamps": "false"}, "show_timestamps", False),
+        ({"show_timestamps": False}, "show_timestamps", False),
+        ({"show_timestamps": "nope"}, "show_timestamps", True),
+        ({}, "conversation_memory", "browser"),
+        ({"conversation_memory": "tab"}, "conversation_memory", "tab"),
+        ({"conversation_memory": "none"}, "conversation_memory", "none"),
+        ({"conversation_memory": "TAB"}, "conversation_memory", "browser"),
+        ({"conversation_memory": None}, "conversation_memory", "browser"),
+        ({"conversation_memory": ["none"]}, "conversation_memory", "browser"),
+    ],
+)
+def test_operator_settings(raw, field, expected):
+    assert getattr(parse_settings(raw), field) == expected
+
+
+def test_custom_css_is_read_bounded():
+    assert len(parse_settings({"custom_css": "a" * 200_000}).custom_css) == 64 * 1024
