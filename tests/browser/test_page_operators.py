@@ -11,8 +11,10 @@ import zlib
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from localdify import Host
+from tests.support.embed_site import bubble_btn, chat_frame, wait_event
 from tests.support.fixtures import REPO_ROOT
 from tests.support.hooks import OP_CONFIG, OP_LOGO, OP_NONE_HOOK, OP_PLAIN_HOOK, OP_STYLED_HOOK, OP_TAB_HOOK
 
@@ -257,3 +259,25 @@ def test_memory_none_stores_no_transcript_and_every_visit_starts_fresh(ctx, op_h
     page.wait_for_selector("html[data-ready]")
     assert page.locator(".cs-msg").count() == 0
     assert conversations(page, "memoryNone") == 0
+
+
+def test_the_embed_passes_its_question_and_sends_it_once(page, op_host, site):
+    attrs = {"prefetch": "false", "q": "Asked from the host page", "send": "true"}
+    page.goto(site.page("op-prefill", [(op_host.url(OP_PLAIN_HOOK, "/embed.js"), attrs)]))
+    bubble_btn(page).wait_for()
+    calls = len(op_host.app_calls)
+    page.evaluate("ChatSkins.open()")
+    wait_event(page, "answer")
+    frame = chat_frame(page)
+    assert frame.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts() == ["Asked from the host page"]
+    assert len(op_host.app_calls) == calls + 1
+    # The host page reloads: the chat opens on the same conversation and does not ask again.
+    page.reload()
+    bubble_btn(page).wait_for()
+    page.evaluate("ChatSkins.open()")
+    wait_event(page, "ready")
+    frame = chat_frame(page)
+    # The question waits in the box (filled by the prefill chunk), sent only once.
+    expect(frame.locator("#cs-input")).to_have_value("Asked from the host page")
+    assert frame.locator(".cs-msg-user").count() == 1
+    assert len(op_host.app_calls) == calls + 1
