@@ -11,6 +11,7 @@ import { createContent } from "./chat/content.js";
 import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
 import { createDrawer } from "./chat/drawer.js";
+import { loadChunk } from "./chat/lazy.js";
 import { exportConversation } from "./chat/export.js";
 import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
@@ -95,6 +96,18 @@ export function startChat(root, cfg) {
     store,
     emit,
     conv: preview ? sampleConversation(t) : loadConversation(store),
+    onLimit(text) {
+      // Explained in the notice line; the question waits in the box for tomorrow (or another try).
+      if (!el.input.value.trim()) el.input.value = text;
+      notices.set("err.limit_reached");
+      el.notice.dataset.csLimit = "";
+      el.input.focus();
+      const over = () => {
+        notices.set("err.limit_reached", false);
+        delete el.notice.dataset.csLimit;
+      };
+      document.addEventListener("chatskins:answer", over, { once: true });
+    },
   });
   const fresh = () => {
     ctl.switchTo(freshConversation());
@@ -139,6 +152,11 @@ export function startChat(root, cfg) {
     el.input.disabled = true;
     el.send.disabled = true;
   }
+
+  if (cfg.feedback)
+    loadChunk(cfg.chunks, "feedback")
+      .then((f) => f.attach({ log: el.log, cfg, t, conv, indexOf: view.indexOf, save, token: access.token, emit }))
+      .catch(() => {}); // no thumbs when the chunk cannot load; the chat itself is unaffected
 
   view.renderAll();
   root.setAttribute("aria-busy", "false");
