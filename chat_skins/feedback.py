@@ -173,9 +173,8 @@ def store_vote(storage: throttle.Storage, prefix: str, entry: dict[str, str]) ->
     """Adds `entry` (replacing the same message's earlier vote) to the rolling buffer under `prefix`."""
     index_key = prefix + "/index"
     index = Index.load(storage, index_key)
-    pages = index.pages or {}
     message = entry["message_id"]
-    where = pages.get(message)
+    where = (index.pages or {}).get(message)
     if where is not None and index.first <= where <= index.last:
         entries = _entries(storage, _page_key(prefix, where))
         kept = [e for e in entries if e.get("message_id") != message]
@@ -191,8 +190,7 @@ def store_vote(storage: throttle.Storage, prefix: str, entry: dict[str, str]) ->
             _roll_off(storage, prefix, index)
     entries.append(entry)
     storage.set(_page_key(prefix, index.last), _encode({"v": 1, "entries": entries}))
-    pages[message] = index.last
-    index.pages = pages
+    index.pages = {**(index.pages or {}), message: index.last}
     storage.set(index_key, index.encode())
 
 
