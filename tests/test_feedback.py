@@ -1,4 +1,4 @@
-"""Feedback, pure and in-process: vote validation, the rolling buffer in storage, CSV escaping, the endpoint's answers."""
+"""Feedback, pure and in-process: vote validation, the rolling buffer, CSV escaping, the endpoint's answers."""
 
 from __future__ import annotations
 
