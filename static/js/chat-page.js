@@ -97,14 +97,16 @@ export function startChat(root, cfg) {
     emit,
     conv: preview ? sampleConversation(t) : loadConversation(store),
     onLimit(text) {
-      // Explained in the notice line; the question waits in the box for tomorrow (or another try).
+      // The composer explains (its hint, which the box is described by); the question waits in the box.
       if (!el.input.value.trim()) el.input.value = text;
-      notices.set("err.limit_reached");
-      el.notice.dataset.csLimit = "";
+      const hint = root.querySelector("#cs-hint");
+      hint.textContent = t("err.limit_reached");
+      hint.dataset.csLimit = "";
+      view.announce(hint.textContent);
       el.input.focus();
       const over = () => {
-        notices.set("err.limit_reached", false);
-        delete el.notice.dataset.csLimit;
+        hint.textContent = t("hint");
+        delete hint.dataset.csLimit;
       };
       document.addEventListener("chatskins:answer", over, { once: true });
     },

@@ -129,10 +129,11 @@ def test_the_daily_limit_keeps_the_message_and_says_come_back_tomorrow(chat):
         "() => { window.__err = []; document.addEventListener('chatskins:error', e => window.__err.push(e.detail)); }"
     )
     chat.send("one more, please")
-    notice = page.locator("[data-cs-notice]")
-    expect(notice).to_be_visible()
-    expect(notice).to_have_text(EN["err.limit_reached"])
-    assert notice.get_attribute("data-cs-limit") == ""
+    # The composer explains: its hint (which describes the box) turns into the limit state.
+    hint = page.locator("#cs-hint")
+    expect(hint).to_have_text(EN["err.limit_reached"])
+    assert hint.get_attribute("data-cs-limit") == ""
+    assert page.locator("#cs-input").get_attribute("aria-describedby") == "cs-hint"
     # Not lost: the message waits in the box, and the composer is still usable.
     expect(page.locator("#cs-input")).to_have_value("one more, please")
     expect(page.locator("#cs-input")).to_be_enabled()

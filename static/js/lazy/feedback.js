@@ -127,10 +127,12 @@ export function attach(deps) {
     if (!m || !m.messageId) return;
     const before = m.feedback || null;
     paint(box, choice);
+    status(box, null);
     if (choice === "down" && !reason) {
       box.field.value = "";
       box.form.hidden = false;
       box.field.focus();
+      box.form.scrollIntoView({ block: "nearest" });
     } else if (choice === "up") box.form.hidden = true;
     const body = voteBody(conv, index, choice, reason);
     try {
