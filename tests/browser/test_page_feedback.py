@@ -142,3 +142,17 @@ def test_the_daily_limit_keeps_the_message_and_says_come_back_tomorrow(chat):
     assert page.locator(".cs-msg-bot [data-cs-error]:visible").count() == 0
     assert page.evaluate("() => window.__err.map(e => e.code)") == ["limit_reached"]
     assert len(chat.host.app_calls) == calls + LIMIT
+
+
+def test_a_vote_that_cannot_be_stored_is_undone_and_said(chat):
+    page = chat.open(FEEDBACK_HOOK).page
+    record(page)
+    chat.send("/help")
+    # Storage full: the server answers 503 feedback_unavailable (played here by the browser's router).
+    body = '{"code": "feedback_unavailable", "message": "Feedback cannot be stored right now.", "status": 503}'
+    page.route("**/feedback", lambda route: route.fulfill(status=503, content_type="application/json", body=body))
+    answer = chat.last_bot()
+    answer.locator(".cs-fb-up").click()
+    expect(answer.locator(".cs-fb-status")).to_have_text(EN["feedback.failed"])
+    expect(answer.locator(".cs-fb-up")).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("() => window.__fb") == []

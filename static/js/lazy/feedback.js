@@ -126,6 +126,7 @@ export function attach(deps) {
     const m = conv.messages[index];
     if (!m || !m.messageId) return;
     const before = m.feedback || null;
+    box.pending = choice; // shown while the vote travels; a re-render meanwhile must not undo it
     paint(box, choice);
     status(box, null);
     if (choice === "down" && !reason) {
@@ -138,10 +139,12 @@ export function attach(deps) {
     try {
       await post(body);
     } catch {
+      box.pending = null;
       if (deps.conv() === conv) paint(box, before);
       status(box, "feedback.failed");
       return;
     }
+    box.pending = null;
     m.feedback = choice;
     deps.save(conv);
     if (choice === "up" || reason) status(box, "feedback.thanks");
@@ -170,7 +173,7 @@ export function attach(deps) {
       actions.after(box.form);
     }
     box.group.hidden = false;
-    paint(box, m.feedback);
+    paint(box, box.pending || m.feedback);
   }
 
   let queued = false;
