@@ -10,6 +10,7 @@ from localdify.apps import STALE_CONVERSATION
 from tests.support.fixtures import PROBE_DIR
 from tests.support.hooks import DEMO_APP_ID, PROBE_CONFIG, PROBE_HOOK, REPLAY_APP_ID
 from tests.support.host_client import request
+from tests.support.waiting import wait_for
 
 
 def storage(host, **body):
@@ -245,3 +246,18 @@ def test_inputs_reach_the_app(probe_host):
     text = "".join(e.get("answer", "") for e in events)
     assert text.startswith("Hi Ada! Short answer")
     assert probe_host.app_calls[-1]["inputs"] == {"name": "Ada", "tone": "Brief"}
+
+
+def test_a_value_too_big_for_one_stdout_line_restarts_the_plugin(make_host, caplog):
+    """The SDK sends a value hex-encoded in one line; the daemon's reader stops at 5 MiB (the plugin restarts)."""
+    host = make_host(PROBE_CONFIG, plugin_dir=PROBE_DIR)
+    pid, restarts = host.plugin_pid, host.plugin.restarts
+    reply = request(
+        host.url(PROBE_HOOK, "/storage"), "POST", {"op": "set", "key": "huge", "value": "x", "repeat": 2_700_000}
+    )
+    assert reply.status != 200
+    wait_for(lambda: host.plugin.restarts == restarts + 1 and host.plugin_pid != pid, 60)
+    host.plugin.wait_ready(60)
+    assert not host.storage.exist("huge")
+    assert any("token too long" in r.getMessage() for r in caplog.records)
+    assert storage(host, op="set", key="small", value="x") == (200, {"result": "ok"})
