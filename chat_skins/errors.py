@@ -29,6 +29,12 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "too_many_attempts": (429, "Too many wrong access codes. Try again later."),
     "access_misconfigured": (503, "This chat is not available: its access code setting is not valid."),
     "cross_site_request": (403, "This API answers only pages of this site."),
+    "limit_reached": (429, "This chat has reached its message limit for today. Please come back tomorrow."),
+    # POST/GET feedback.
+    "feedback_off": (404, "Feedback is not switched on for this page."),
+    "feedback_unavailable": (503, "Feedback cannot be stored right now."),
+    "feedback_export_off": (404, "The feedback export is off: no feedback key is set."),
+    "feedback_key_required": (401, "Present the feedback key as a bearer token."),
     # The chat app (as an HTTP status in blocking mode, inside an `error` frame when streaming).
     "app_unavailable": (503, "The chat app is not available right now."),
     "provider_not_initialize": (400, "The bot's model is not set up yet."),
@@ -233,5 +239,5 @@ def json_response(body: dict[str, Any], status: int, headers: dict[str, str] | N
 
 def error_response(err: TalkError) -> Response:
     """A refused request in Dify's error shape."""
-    headers = {"WWW-Authenticate": "Bearer"} if err.code == "unauthorized" else None
+    headers = {"WWW-Authenticate": "Bearer"} if err.code in ("unauthorized", "feedback_key_required") else None
     return json_response(err.body(), err.status, headers)

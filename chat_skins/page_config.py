@@ -138,7 +138,9 @@ def build_config(
         "paramsUnavailable": private["paramsUnavailable"],
         "embed": {"origin": embed[0], "bubble": embed[1]} if embed else None,
         "preview": preview,
-        "urls": {"talk": "talk", "unlock": "unlock"},
+        "urls": {"talk": "talk", "unlock": "unlock", "feedback": "feedback"},
+        # Thumbs up/down under answers (static/js/lazy/feedback.js); votes go to `urls.feedback`.
+        "feedback": settings.feedback and not preview,
         # Lazy client chunks by name (static/js/lazy/); chat/lazy.js imports them on first need.
         "chunks": lazy_chunks(),
         **operator_config(settings, params, None if preview else prefill, locked=gated(settings)),

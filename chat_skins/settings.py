@@ -24,6 +24,7 @@ LONG_TEXT_LIMIT = 4000
 MAX_SUGGESTIONS = 8
 PLACEHOLDER_LIMIT = 200
 CUSTOM_CSS_READ_LIMIT = 64 * 1024
+MAX_DAILY_LIMIT = 10_000_000
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Characters that render as nothing although `str.isprintable` accepts them (fillers, blank patterns).
@@ -75,6 +76,11 @@ class Settings:
     logo_url: str = ""
     show_timestamps: bool = True
     conversation_memory: str = "browser"
+    # Thumbs up/down under answers, stored in plugin storage; the export needs `feedback_key`.
+    feedback: bool = False
+    feedback_key: str = ""
+    # Messages per endpoint per UTC day; None: no limit.
+    daily_message_limit: int | None = None
 
     @property
     def suggested_questions(self) -> tuple[str, ...]:
@@ -175,6 +181,20 @@ def _image_hosts(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hosts))
 
 
+def _daily_limit(value: Any) -> int | None:
+    """A whole number of messages from 1 up; empty (or anything else, with a warning) is no limit."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        number = None
+    if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= MAX_DAILY_LIMIT:
+        return number
+    logger.warning("daily_message_limit: not a whole number from 1 to %d; no limit applies", MAX_DAILY_LIMIT)
+    return None
+
+
 _parsed: BoundedCache[str, Settings] = BoundedCache(64)
 
 
@@ -226,4 +246,7 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         logo_url=logo if _AVATAR.match(logo) else "",
         show_timestamps=_bool(raw.get("show_timestamps"), True),
         conversation_memory=memory if isinstance(memory, str) and memory in MEMORY_MODES else "browser",
+        feedback=_bool(raw.get("feedback"), False),
+        feedback_key=_text(raw.get("feedback_key"), 200) if isinstance(raw.get("feedback_key"), str) else "",
+        daily_message_limit=_daily_limit(raw.get("daily_message_limit")),
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from werkzeug import Request, Response
 
+from chat_skins import daily_limit
 from chat_skins.access import check_gate
 from chat_skins.app_params import get_app_params
 from chat_skins.coalesce import close_quietly, coalesce
@@ -52,11 +53,25 @@ class Call:
 
 
 def handle_talk(
-    r: Request, raw_settings: Mapping | None, invoke: Invoke, fetch_app: Callable[[str], Any] | None = None
+    r: Request,
+    raw_settings: Mapping | None,
+    invoke: Invoke,
+    fetch_app: Callable[[str], Any] | None = None,
+    *,
+    storage: daily_limit.Storage | None = None,
+    endpoint_id: str | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Response:
     """The /talk response: a JSON error, an SSE stream, or (blocking) one JSON answer; never raises."""
     try:
-        call = prepare(r, parse_settings(raw_settings), fetch_app)
+        settings = parse_settings(raw_settings)
+        call = prepare(r, settings, fetch_app)
+        # Last, so a request refused for anything else is not counted; before the app is called.
+        endpoint_key = endpoint_id or f"hook-{r.headers.get('Dify-Hook-Id', '')}"
+        daily_limit.count_message(endpoint_key, settings.daily_message_limit, storage=storage, clock=clock)
+    except daily_limit.LimitReached as full:
+        logger.info("talk: refused, today's message limit is reached")
+        return json_response(TalkError.of("limit_reached").body(), 429, {"Retry-After": full.header})
     except TalkError as err:
         logger.info("talk: refused %s (%s)", err.code, err.status)
         return error_response(err)

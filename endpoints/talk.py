@@ -10,4 +10,11 @@ class TalkEndpoint(Endpoint):
     """POST /talk: streams the chat app's answer as Dify Service API SSE frames."""
 
     def _invoke(self, r: Request, values: Mapping, settings: Mapping) -> Response:
-        return handle_talk(r, settings, invoke=self.session.app.chat.invoke, fetch_app=self.session.app.fetch_app)
+        return handle_talk(
+            r,
+            settings,
+            invoke=self.session.app.chat.invoke,
+            fetch_app=self.session.app.fetch_app,
+            storage=self.session.storage,
+            endpoint_id=self.session.endpoint_id,
+        )

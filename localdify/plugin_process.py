@@ -18,6 +18,9 @@ from localdify.relay_queue import CAPACITY, RelayQueue
 log = logging.getLogger("localdify.plugin")
 
 HEARTBEAT_TIMEOUT = 120.0  # the daemon kills a plugin silent for this long
+# The daemon reads the plugin's stdout with a line scanner of this size (PLUGIN_RUNTIME_MAX_BUFFER_SIZE):
+# a longer line (a backwards call carrying a value of ~2.5 MB, hex-encoded) stops the reader for good.
+MAX_LINE_BYTES = 5 * 1024 * 1024
 START_TIMEOUT = 60.0
 _LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 
@@ -201,6 +204,16 @@ class PluginProcess:
     def _read_stdout(self, proc: subprocess.Popen) -> None:
         assert proc.stdout is not None
         for raw in proc.stdout:
+            if len(raw.rstrip(b"\r\n")) >= MAX_LINE_BYTES:
+                log.error(
+                    "the plugin wrote a line of %d bytes to stdout (the daemon's limit is %d): its reader stops "
+                    "(bufio.Scanner: token too long) and the plugin is restarted",
+                    len(raw),
+                    MAX_LINE_BYTES,
+                )
+                self._kill(proc)
+                self._fail_sessions(proc)
+                return
             line = raw.strip()
             if not line:
                 continue

@@ -7,8 +7,10 @@ import uuid
 import pytest
 
 from localdify.apps import STALE_CONVERSATION
-from tests.support.hooks import DEMO_APP_ID, PROBE_HOOK, REPLAY_APP_ID
+from tests.support.fixtures import PROBE_DIR
+from tests.support.hooks import DEMO_APP_ID, PROBE_CONFIG, PROBE_HOOK, REPLAY_APP_ID
 from tests.support.host_client import request
+from tests.support.waiting import wait_for
 
 
 def storage(host, **body):
@@ -35,39 +37,74 @@ def test_storage_set_get_exist_delete(probe_host):
     assert storage(probe_host, op="exist", key=key) == (200, {"result": False})
 
 
-def test_storage_get_of_missing_key_fails(probe_host):
+def test_storage_get_of_missing_key_fails_with_the_daemons_words(probe_host):
     status, body = storage(probe_host, op="get", key=f"missing-{uuid.uuid4().hex}")
     assert status == 400
-    assert "not found" in body["error"]
+    assert "load data failed, please check if the key is correct or you have not set it" in body["error"]
+
+
+def test_storage_delete_of_missing_key_fails(probe_host):
+    status, body = storage(probe_host, op="delete", key=f"missing-{uuid.uuid4().hex}")
+    assert status == 400
+    assert "delete data failed" in body["error"]
 
 
 @pytest.mark.parametrize(
     ("key", "message"),
-    [("a" * 257, "too long"), ("a/../b", "'..'"), ("a//b", "'//'"), ("a\\b", "'\\\\'")],
+    [
+        ("a" * 257, "key length must be less than 256 characters"),
+        # The daemon counts bytes (Go's len): 129 two-byte characters are 258 bytes.
+        ("é" * 129, "key length must be less than 256 characters"),
+        ("../b", "path traversal"),
+        ("a..b", "path traversal"),
+        ("a\\b", "path traversal"),
+    ],
 )
 def test_storage_key_rules(probe_host, key, message):
     status, body = storage(probe_host, op="set", key=key, value="x")
     assert status == 400
-    assert message in body["error"]
+    assert "save data failed" in body["error"] and message in body["error"]
 
 
-def test_storage_key_of_256_chars_is_fine(probe_host):
+def test_storage_keys_are_cleaned_like_paths(probe_host):
+    # The daemon cleans the key as a path before storing: `//` collapses and `a/../b` is `b`.
+    base = f"clean-{uuid.uuid4().hex}"
+    assert storage(probe_host, op="set", key=f"{base}//x/", value="one") == (200, {"result": "ok"})
+    assert storage(probe_host, op="get", key=f"{base}/x") == (200, {"result": "one"})
+    assert storage(probe_host, op="set", key=f"{base}/y/../z", value="two") == (200, {"result": "ok"})
+    assert storage(probe_host, op="get", key=f"{base}/z") == (200, {"result": "two"})
+    for key in (f"{base}/x", f"{base}/z"):
+        assert storage(probe_host, op="delete", key=key) == (200, {"result": "ok"})
+
+
+def test_storage_key_of_256_bytes_is_fine(probe_host):
     key = "k" * 255 + "z"
     assert storage(probe_host, op="set", key=key, value="x") == (200, {"result": "ok"})
     assert storage(probe_host, op="delete", key=key) == (200, {"result": "ok"})
 
 
-def test_storage_size_limit_from_the_manifest(probe_host):
+def test_storage_size_limit_from_the_manifest(make_host):
+    host = make_host(PROBE_CONFIG, plugin_dir=PROBE_DIR)
     # The probe's manifest allows 2048 bytes in total.
-    assert probe_host.storage.size_limit == 2048
+    assert host.storage.size_limit == 2048
     key = f"big-{uuid.uuid4().hex}"
-    status, body = storage(probe_host, op="set", key=key, value="x", repeat=2049)
-    assert status == 400
-    assert "size limit" in body["error"]
-    assert storage(probe_host, op="set", key=key, value="x", repeat=1500) == (200, {"result": "ok"})
+    assert storage(host, op="set", key=key, value="x", repeat=1500) == (200, {"result": "ok"})
+    assert host.storage.used() == 1500
     # Overwriting a key counts its new size, not both.
-    assert storage(probe_host, op="set", key=key, value="y", repeat=1600) == (200, {"result": "ok"})
-    assert storage(probe_host, op="delete", key=key) == (200, {"result": "ok"})
+    assert storage(host, op="set", key=key, value="y", repeat=1600) == (200, {"result": "ok"})
+    assert host.storage.used() == 1600
+    status, body = storage(host, op="set", key="other", value="z", repeat=449)
+    assert status == 400
+    assert body["error"].endswith("save data failed: allocated size is greater than max storage size")
+    # As in the daemon, the value was written before the size check failed; it is only not counted.
+    assert storage(host, op="get", key="other") == (200, {"result": "z" * 449})
+    assert host.storage.used() == 1600 and host.storage.stored() == 1600 + 449
+    assert storage(host, op="set", key="other", value="z", repeat=448) == (200, {"result": "ok"})
+    assert host.storage.used() == 1600 - 1
+    assert storage(host, op="delete", key=key) == (200, {"result": "ok"})
+    # The daemon then subtracts the real size of what it deletes: its account drifts, here to -1.
+    assert host.storage.used() == -1
+    assert storage(host, op="set", key=key, value="x", repeat=2050) == (400, body)
 
 
 # -- app ---------------------------------------------------------------------------
@@ -209,3 +246,18 @@ def test_inputs_reach_the_app(probe_host):
     text = "".join(e.get("answer", "") for e in events)
     assert text.startswith("Hi Ada! Short answer")
     assert probe_host.app_calls[-1]["inputs"] == {"name": "Ada", "tone": "Brief"}
+
+
+def test_a_value_too_big_for_one_stdout_line_restarts_the_plugin(make_host, caplog):
+    """The SDK sends a value hex-encoded in one line; the daemon's reader stops at 5 MiB (the plugin restarts)."""
+    host = make_host(PROBE_CONFIG, plugin_dir=PROBE_DIR)
+    pid, restarts = host.plugin_pid, host.plugin.restarts
+    reply = request(
+        host.url(PROBE_HOOK, "/storage"), "POST", {"op": "set", "key": "huge", "value": "x", "repeat": 2_700_000}
+    )
+    assert reply.status != 200
+    wait_for(lambda: host.plugin.restarts == restarts + 1 and host.plugin_pid != pid, 60)
+    host.plugin.wait_ready(60)
+    assert not host.storage.exist("huge")
+    assert any("token too long" in r.getMessage() for r in caplog.records)
+    assert storage(host, op="set", key="small", value="x") == (200, {"result": "ok"})

@@ -30,6 +30,7 @@ FULL_PARAMS = {
 }
 KEYS = {
     "hookId",
+    "feedback",
     "skin",
     "botName",
     "chunks",
@@ -94,7 +95,8 @@ def test_shape_and_defaults_without_params():
     assert c["paramsUnavailable"] is True
     assert c["embed"] is None
     assert c["preview"] is False
-    assert c["urls"] == {"talk": "talk", "unlock": "unlock"}
+    assert c["urls"] == {"talk": "talk", "unlock": "unlock", "feedback": "feedback"}
+    assert c["feedback"] is False
     # The plugin's version would only tell an attacker which fixes the install lacks.
     assert "version" not in c and "0.1.0" not in json.dumps(c)
     json.dumps(c)

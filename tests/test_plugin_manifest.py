@@ -141,8 +141,9 @@ def test_every_referenced_file_exists(manifest, group, endpoint_files):
 
 
 def test_endpoint_files(endpoint_files):
-    paths = [data["path"] for data in endpoint_files.values()]
-    assert len(paths) == len(set(paths)), "duplicate path"
+    # The SDK routes by path and method (one werkzeug rule each): a path may serve two methods.
+    routes = [(data["path"], data["method"]) for data in endpoint_files.values()]
+    assert len(routes) == len(set(routes)), "duplicate path and method"
     for rel, data in endpoint_files.items():
         assert data["method"] in METHODS, rel
         assert isinstance(data.get("hidden", False), bool), rel

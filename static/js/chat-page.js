@@ -11,6 +11,7 @@ import { createContent } from "./chat/content.js";
 import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
 import { createDrawer } from "./chat/drawer.js";
+import { loadChunk } from "./chat/lazy.js";
 import { exportConversation } from "./chat/export.js";
 import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
@@ -96,6 +97,20 @@ export function startChat(root, cfg) {
     store,
     emit,
     conv: preview ? sampleConversation(t) : loadConversation(store),
+    onLimit(text) {
+      // The composer explains (its hint, which the box is described by); the question waits in the box.
+      if (!el.input.value.trim()) el.input.value = text;
+      const hint = root.querySelector("#cs-hint");
+      hint.textContent = t("err.limit_reached");
+      hint.dataset.csLimit = "";
+      view.announce(hint.textContent);
+      el.input.focus();
+      const over = () => {
+        hint.textContent = t("hint");
+        delete hint.dataset.csLimit;
+      };
+      document.addEventListener("chatskins:answer", over, { once: true });
+    },
   });
   const fresh = () => {
     ctl.switchTo(freshConversation());
@@ -140,6 +155,11 @@ export function startChat(root, cfg) {
     el.input.disabled = true;
     el.send.disabled = true;
   }
+
+  if (cfg.feedback)
+    loadChunk(cfg.chunks, "feedback")
+      .then((f) => f.attach({ log: el.log, cfg, t, conv, indexOf: view.indexOf, save, token: access.token, emit }))
+      .catch(() => {}); // no thumbs when the chunk cannot load; the chat itself is unaffected
 
   view.renderAll();
   // A link's prefill (rare, so a lazy chunk); should the chunk not load, the question still reaches the box.

@@ -31,6 +31,12 @@ export const ERROR_KEYS = {
   timeout: "err.timeout",
   answer_cut: "err.cut",
   app_paused: "err.paused",
+  limit_reached: "err.limit_reached",
+  feedback_off: "feedback.failed",
+  feedback_unavailable: "feedback.failed",
+  // The export's: for operators' scripts, never shown on a page.
+  feedback_export_off: "err.generic",
+  feedback_key_required: "err.generic",
   // The client's own: fetch failed (offline, DNS, connection reset).
   network_error: "err.network",
 };

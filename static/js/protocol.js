@@ -4,10 +4,10 @@
 export const MESSAGE_TYPE = "chatskins";
 
 /** Page lifecycle events forwarded to the host page (`chatskins:<name>` on the page's document). */
-export const FORWARDED = ["ready", "message", "answer", "error", "conversation", "close", "expand"];
+export const FORWARDED = ["ready", "message", "answer", "error", "conversation", "feedback", "close", "expand"];
 
 /** Of those, the ones the host script hands to `on()` listeners as they are. */
-export const PUBLIC_EVENTS = ["message", "answer", "error", "conversation"];
+export const PUBLIC_EVENTS = ["message", "answer", "error", "conversation", "feedback"];
 
 /** The name of a host-to-page message, and the actions it may carry. */
 export const COMMAND = "command";

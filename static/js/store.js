@@ -79,6 +79,7 @@ export function normalizeMessage(m) {
   };
   if (m.streaming === true) out.streaming = true;
   if (m.stopped === true) out.stopped = true;
+  if (m.feedback === "up" || m.feedback === "down") out.feedback = m.feedback;
   return out;
 }
 

@@ -51,7 +51,7 @@ function fakeTransport(script) {
   };
 }
 
-function setup({ script = [], cfg = {}, gate = {}, form = {} } = {}) {
+function setup({ script = [], cfg = {}, gate = {}, form = {}, extra = {} } = {}) {
   const store = createStore("hooktest", memoryBackend());
   const transport = fakeTransport(script);
   const view = fakeView();
@@ -75,6 +75,7 @@ function setup({ script = [], cfg = {}, gate = {}, form = {} } = {}) {
     store,
     emit: (name, detail) => events.push([name, detail]),
     conv: freshConversation(),
+    ...extra,
   });
   return { ctl, store, transport, view, events, asked };
 }
@@ -241,4 +242,47 @@ test("export: an empty conversation gives no text; names are safe", () => {
   assert.match(md, /- Doc/);
   assert.equal(exportName(c.title), "Où-est-mon-colis");
   assert.equal(exportName(""), "conversation");
+});
+
+test("the daily limit gives the question back: no question or error is left in the conversation", async () => {
+  const full = Object.assign(new Error("limit"), { code: "limit_reached", status: 429, retryAfter: 3600 });
+  const given = [];
+  const { ctl, store, view, events } = setup({
+    script: [answer("first"), full],
+    extra: { onLimit: (text) => given.push(text) },
+  });
+  ctl.send("one");
+  await settle();
+  ctl.send("two");
+  await settle();
+  assert.deepEqual(given, ["two"]);
+  assert.deepEqual(
+    ctl.conv.messages.map((m) => m.text),
+    ["one", "first"],
+  );
+  assert.equal(ctl.running, false);
+  assert.deepEqual(
+    store.load(ctl.conv.id).messages.map((m) => m.text),
+    ["one", "first"],
+  );
+  assert.deepEqual(events.at(-1), ["error", { code: "limit_reached", message: "err.limit_reached" }]);
+  assert.ok(view.calls.some((c) => c[0] === "renderAll"));
+  assert.deepEqual(view.calls.filter((c) => c[0] === "busy").at(-1), ["busy", false]);
+});
+
+test("a vote is kept on the stored answer; anything else in its place is dropped", () => {
+  const store = createStore("hookvote", memoryBackend());
+  const conv = {
+    ...freshConversation(),
+    messages: [
+      { role: "user", text: "q" },
+      { role: "bot", text: "a", messageId: "m1", done: true, feedback: "down" },
+      { role: "user", text: "q2" },
+      { role: "bot", text: "b", messageId: "m2", done: true, feedback: "<img>" },
+    ],
+  };
+  store.save(conv);
+  const back = store.load(conv.id).messages;
+  assert.equal(back[1].feedback, "down");
+  assert.equal("feedback" in back[3], false);
 });

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-EVENTS = ["ready", "open", "close", "message", "answer", "error", "conversation"]
+EVENTS = ["ready", "open", "close", "message", "answer", "error", "conversation", "feedback"]
 
 # Records every bubble's events in window.events (bubbles added later are tracked by track(b)).
 RECORDER = """

@@ -108,3 +108,36 @@ OP_CONFIG = {
         {"hook_id": OP_NONE_HOOK, "name": "None", "settings": {"app": _app(OP_APP), "conversation_memory": "none"}},
     ],
 }
+
+# A host for feedback and the daily limit (tests/test_feedback_host.py, tests/browser/test_page_feedback.py).
+FEEDBACK_HOOK = "feedback00000001"  # thumbs on, export key set
+FEEDBACK_NOKEY_HOOK = "feedback00000002"  # thumbs on, no key: the export is off
+FEEDBACK_LOCKED_HOOK = "feedback00000003"  # thumbs on behind an access code
+LIMIT_HOOK = "limit00000000001"  # at most LIMIT messages a day; feedback off
+FEEDBACK_KEY = "export-key-6f1c2a9e4b7d"
+LIMIT = 2
+FEEDBACK_CONFIG = {
+    "apps": {DEMO_APP: {"backend": "demo", "speed": FAST}},
+    "endpoints": [
+        {
+            "hook_id": FEEDBACK_HOOK,
+            "name": "Feedback",
+            "settings": {"app": _app(DEMO_APP), "feedback": True, "feedback_key": FEEDBACK_KEY},
+        },
+        {
+            "hook_id": FEEDBACK_NOKEY_HOOK,
+            "name": "Feedback, no key",
+            "settings": {"app": _app(DEMO_APP), "feedback": True},
+        },
+        {
+            "hook_id": FEEDBACK_LOCKED_HOOK,
+            "name": "Feedback, locked",
+            "settings": {"app": _app(DEMO_APP), "feedback": True, "access_code": GATE_CODE},
+        },
+        {
+            "hook_id": LIMIT_HOOK,
+            "name": "Daily limit",
+            "settings": {"app": _app(DEMO_APP), "daily_message_limit": str(LIMIT)},
+        },
+    ],
+}

@@ -75,7 +75,17 @@ export function createController(deps) {
       });
     } catch (e) {
       if (e && e.name === "AbortError") m = { ...m, stopped: true };
-      else {
+      else if (e?.code === "limit_reached" && owner === conv) {
+        // Today's messages are used up: the question goes back to the composer, nothing is lost.
+        running = null;
+        conv.messages.splice(index - 1);
+        save(conv);
+        view.renderAll();
+        view.busy(false);
+        deps.onLimit?.(text);
+        emit("error", { code: e.code, message: t(errorKey(e.code)) });
+        return;
+      } else {
         const code = (e && e.code) || "network_error";
         m = { ...m, error: { code, message: (e && e.message) || "", status: (e && e.status) || null } };
         needAccess = gate.required && (e?.status === 401 || ACCESS_CODES.has(code));
