@@ -35,6 +35,18 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _IMAGE_HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
 
 
+READ_ALOUD = ("off", "button", "auto")
+MODEL_FIELD_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A workspace model as a model selector stores it (provider and model name)."""
+
+    provider: str
+    model: str
+
+
 class SettingsError(ValueError):
     """The settings cannot serve a chat at all (no app chosen)."""
 
@@ -66,6 +78,12 @@ class Settings:
     access_misconfigured: bool = False
     # Hosts whose images in answers load at once: ("*",) any, () none (each waits for a click).
     image_hosts: tuple[str, ...] = ()
+    # Voice (docs/voice.md): the workspace's speech models, chosen with model selectors.
+    stt_model: ModelRef | None = None
+    tts_model: ModelRef | None = None
+    tts_voice: str = ""
+    # off | button | auto; without a TTS model, button/auto use the browser's own speech.
+    read_aloud: str = "off"
 
     @property
     def suggested_questions(self) -> tuple[str, ...]:
@@ -161,6 +179,23 @@ def _image_hosts(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hosts))
 
 
+def _model(value: Any) -> ModelRef | None:
+    """A model selector's value (`{"provider", "model", ...}`), or None when nothing usable is chosen."""
+    if not isinstance(value, Mapping):
+        return None
+    provider, model = value.get("provider"), value.get("model")
+    if not all(isinstance(v, str) and v.strip() and len(v) <= MODEL_FIELD_LIMIT for v in (provider, model)):
+        return None
+    return ModelRef(provider.strip(), model.strip())
+
+
+def _read_aloud(value: Any, tts_model: ModelRef | None) -> str:
+    """The setting, else `button` when a TTS model is chosen (it is why one is chosen) and `off` without."""
+    if isinstance(value, str) and value in READ_ALOUD:
+        return value
+    return "button" if tts_model else "off"
+
+
 _parsed: BoundedCache[str, Settings] = BoundedCache(64)
 
 
@@ -185,6 +220,7 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     origins, dropped = parse_allowed_origins(_text(raw.get("allowed_origins"), LONG_TEXT_LIMIT))
     raw_code = raw.get("access_code")
     access_code, access_misconfigured = _access_code(raw_code if isinstance(raw_code, str | None) else _NOT_TEXT)
+    tts_model = _model(raw.get("tts_model"))
     return Settings(
         app_id=app_id,
         app_inputs=app_inputs,
@@ -206,4 +242,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         access_code=access_code,
         access_misconfigured=access_misconfigured,
         image_hosts=_image_hosts(raw.get("image_hosts")),
+        stt_model=_model(raw.get("stt_model")),
+        tts_model=tts_model,
+        tts_voice=_text(raw.get("tts_voice"), 100),
+        read_aloud=_read_aloud(raw.get("read_aloud"), tts_model),
     )

@@ -55,6 +55,7 @@ KEYS = {
     "preview",
     "urls",
     "accessMisconfigured",
+    "voice",
 }
 
 
