@@ -54,7 +54,7 @@ def test_voice_name_is_cleaned_text():
     ("markdown", "spoken"),
     [
         ("**Bold** and *italic* and ~~gone~~ and __strong__", "Bold and italic and gone and strong"),
-        ("See [the docs](https://a.example/x) or https://b.example/y?q=1 or <https://c.example>.", "See the docs or or ."),
+        ("See [the docs](https://a.example/x), https://b.example/y?q=1 <https://c.example>.", "See the docs, ."),
         ("Run:\n```python\nprint('hi')\n```\nDone.", "Run:\nDone."),
         ("~~~\ncode\n~~~\nAfter", "After"),
         ("Type `yes` to agree.", "Type yes to agree."),

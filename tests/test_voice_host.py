@@ -66,7 +66,8 @@ def test_speak_streams_the_models_audio_unchanged_and_sends_it_plain_text(clean)
     reply = speak(clean, {"text": ANSWER, "message_id": "m-1"})
     assert reply.status == 200, reply.body
     (call,) = clean.model_calls[before:]
-    assert call["type"] == "tts" and (call["provider"], call["model"], call["voice"]) == ("localdify", "demo-tts", "nova")
+    assert call["type"] == "tts"
+    assert (call["provider"], call["model"], call["voice"]) == ("localdify", "demo-tts", "nova")
     assert call["content_text"] == SPOKEN
     assert reply.body == call["audio"]
     assert reply.headers["Content-Type"] == "audio/wav"
@@ -132,7 +133,8 @@ def test_speak_refuses_bad_text_before_any_model_call(clean, body, status, code)
         (b'{"text": "hi"}', {"Content-Type": "text/plain"}, 415, "unsupported_media_type"),
         (b"{not json", {"Content-Type": "application/json"}, 400, "invalid_json"),
         (b'["text"]', {"Content-Type": "application/json"}, 400, "invalid_json"),
-        (b'{"text": "hi"}', {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, 403, "cross_site_request"),
+        (b'{"text": "hi"}', {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, 403,
+         "cross_site_request"),
     ],
 )  # fmt: skip
 def test_speak_refuses_bad_requests(clean, data, headers, status, code):
