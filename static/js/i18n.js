@@ -31,6 +31,14 @@ export const ERROR_KEYS = {
   timeout: "err.timeout",
   answer_cut: "err.cut",
   app_paused: "err.paused",
+  // Voice (speak, listen; docs/voice.md).
+  tts_not_configured: "voice.speakFailed",
+  speech_failed: "voice.speakFailed",
+  text_required: "voice.speakFailed",
+  text_too_long: "voice.speakFailed",
+  stt_not_configured: "voice.failed",
+  transcription_failed: "voice.failed",
+  empty_body: "voice.empty",
   // The client's own: fetch failed (offline, DNS, connection reset).
   network_error: "err.network",
 };
