@@ -17,6 +17,7 @@ import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
 import { createView } from "./chat/view.js";
+import { startVoice } from "./voice/loader.js";
 
 function readConfig(root) {
   try {
@@ -117,6 +118,7 @@ export function startChat(root, cfg) {
   }
 
   wireInput({ el, cfg, ctl, view, drawer, emit, fresh, content, save });
+  startVoice({ root, cfg, t, el, view, conv, token: () => (access.required ? access.token() : null) });
   root.addEventListener("click", (e) => {
     const btn = e.target.closest("[data-cs-action]");
     if (!btn) return;

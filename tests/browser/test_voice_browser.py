@@ -1,0 +1,216 @@
+"""Voice in Chromium with a fake microphone: recording fills the message box, the speaker plays the
+model's audio, every state is visible and announced (through the local host and the real SDK runtime)."""
+
+from __future__ import annotations
+
+import pytest
+
+from localdify import Host
+from tests.support.chromium import CHROMIUM_ARGS, chromium_path, require_chromium
+from tests.support.fixtures import REPO_ROOT
+from tests.support.voice import (
+    VOICE_AUTO_HOOK,
+    VOICE_BROKEN_HOOK,
+    VOICE_BROWSER_HOOK,
+    VOICE_CONFIG,
+    VOICE_HOOK,
+    VOICE_NONE_HOOK,
+)
+
+pytestmark = pytest.mark.browser
+
+# A fake device that plays a tone as the microphone; the permission itself is granted per context.
+FAKE_MIC = ["--use-fake-device-for-media-stream"]
+TRANSCRIPT = "Hello! How do I return an item I bought last week?"
+
+
+@pytest.fixture(scope="module")
+def voice_host():
+    with Host(VOICE_CONFIG, plugin_dir=REPO_ROOT) as h:
+        yield h
+
+
+@pytest.fixture(scope="module")
+def voice_browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + FAKE_MIC, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(browser, host, hook, *, microphone=True, path="/minimal", query=""):
+    ctx = browser.new_context(viewport={"width": 1000, "height": 760}, locale="en-US")
+    if microphone:
+        ctx.grant_permissions(["microphone"], origin=host.base_url)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    response = page.goto(host.url(hook, path) + query)
+    assert response is not None and response.status == 200
+    page.wait_for_selector("html[data-ready]")
+    return page
+
+
+@pytest.fixture
+def pages(voice_browser, voice_host):
+    opened = []
+
+    def make(hook=VOICE_HOOK, **kw):
+        page = open_page(voice_browser, voice_host, hook, **kw)
+        opened.append(page)
+        return page
+
+    yield make
+    for page in opened:
+        errors = page.js_errors
+        page.context.close()
+        assert errors == [], errors
+
+
+def voice_ready(page):
+    page.wait_for_selector("#cs-app[data-cs-voice='ready']")
+
+
+def note(page):
+    return page.locator("[data-cs-voice-note]")
+
+
+def record(page, seconds=1.2):
+    mic = page.locator(".cs-mic")
+    mic.click()
+    page.wait_for_selector(".cs-mic[aria-pressed='true']")
+    assert page.locator(".cs-voice-status").is_visible()
+    assert note(page).get_attribute("data-key") == "voice.recording"
+    page.wait_for_timeout(seconds * 1000)  # the fake microphone needs time to produce audio
+
+
+def test_recording_fills_the_message_box(pages, voice_host):
+    page = pages()
+    voice_ready(page)
+    mic = page.locator(".cs-mic")
+    assert mic.get_attribute("aria-label") == "Speak your message"
+    assert mic.get_attribute("aria-pressed") == "false"
+    page.fill("#cs-input", "About my order:")
+    before = len(voice_host.model_calls)
+    record(page)
+    # The level meter moves with the fake microphone's tone; the timer counts.
+    page.wait_for_function(
+        "() => parseFloat(document.querySelector('.cs-voice-bar').style.getPropertyValue('--cs-voice-level')) > 0"
+    )
+    page.wait_for_function("() => document.querySelector('.cs-voice-time').textContent !== '0:00'")
+    mic.click()
+    page.wait_for_function("t => document.querySelector('#cs-input').value.endsWith(t)", arg=TRANSCRIPT)
+    assert page.input_value("#cs-input") == f"About my order: {TRANSCRIPT}"
+    assert mic.get_attribute("aria-pressed") == "false"
+    assert note(page).get_attribute("data-key") == "voice.ready"
+    assert page.evaluate("() => document.activeElement.id") == "cs-input"
+    (call,) = voice_host.model_calls[before:]
+    assert call["type"] == "speech2text" and call["model"] == "demo-stt"
+    # A real recording from MediaRecorder: a WebM file, well under the limit.
+    assert call["file"][:4] == b"\x1a\x45\xdf\xa3" and 1000 < len(call["file"]) < 2 * 1024 * 1024
+    # Nothing was sent: the visitor edits and sends.
+    assert page.locator(".cs-msg-user").count() == 0
+
+
+def test_enter_stops_and_escape_cancels(pages, voice_host):
+    page = pages()
+    voice_ready(page)
+    record(page, 0.8)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-note]').dataset.key === 'voice.cancelled'")
+    assert page.input_value("#cs-input") == ""
+    before = len(voice_host.model_calls)
+    page.locator("#cs-input").focus()
+    record(page, 0.8)
+    page.locator("#cs-input").press("Enter")
+    page.wait_for_function("t => document.querySelector('#cs-input').value === t", arg=TRANSCRIPT)
+    assert len(voice_host.model_calls) == before + 1
+    # Enter stopped the recording; it did not send a message.
+    assert page.locator(".cs-msg-user").count() == 0
+
+
+def test_denied_microphone_has_its_state(pages):
+    page = pages(microphone=False)
+    voice_ready(page)
+    page.locator(".cs-mic").click()
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-note]').dataset.key === 'voice.denied'")
+    assert note(page).get_attribute("role") == "status"
+    assert note(page).get_attribute("data-kind") == "error"
+    assert "blocked" in note(page).inner_text()
+    assert page.locator(".cs-mic").get_attribute("aria-pressed") == "false"
+
+
+def test_transcription_error_has_its_state(pages):
+    page = pages(VOICE_BROKEN_HOOK)
+    voice_ready(page)
+    record(page, 0.8)
+    page.locator(".cs-mic").click()
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-note]').dataset.key === 'voice.failed'")
+    assert page.input_value("#cs-input") == ""
+
+
+def test_speaker_plays_the_answer(pages, voice_host):
+    page = pages()
+    voice_ready(page)
+    page.fill("#cs-input", "Tell me about lighthouses")
+    page.press("#cs-input", "Enter")
+    page.wait_for_function("() => !document.querySelector('#cs-app.cs-streaming')")
+    speak = page.locator(".cs-msg-bot .cs-speak").last
+    speak.wait_for()
+    assert speak.inner_text() == "Read aloud" and speak.get_attribute("aria-pressed") == "false"
+    before = len(voice_host.model_calls)
+    speak.click()
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-cs-voice-audio]'); return a && a.played.length > 0"
+        " && a.currentTime > 0; }"
+    )
+    assert speak.get_attribute("aria-pressed") == "true"
+    call = voice_host.model_calls[before]
+    assert call["type"] == "tts" and call["voice"] == "nova"
+    # Plain words went to the model: no Markdown, no URLs.
+    assert "**" not in call["content_text"] and "http" not in call["content_text"] and "|" not in call["content_text"]
+    assert "lighthouse" in call["content_text"].lower()
+    speak.click()  # a second press stops
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-audio]').paused")
+    assert speak.get_attribute("aria-pressed") == "false"
+
+
+def test_auto_reads_each_completed_answer(pages, voice_host):
+    page = pages(VOICE_AUTO_HOOK)
+    voice_ready(page)
+    before = len(voice_host.model_calls)
+    page.fill("#cs-input", "hello")
+    page.press("#cs-input", "Enter")
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-audio]')?.played.length > 0")
+    assert [c["type"] for c in voice_host.model_calls[before:]] == ["tts"]
+    assert page.locator(".cs-msg-bot .cs-speak").last.get_attribute("aria-pressed") == "true"
+
+
+def test_without_models_there_are_no_voice_controls(pages):
+    page = pages(VOICE_NONE_HOOK)
+    page.fill("#cs-input", "hello")
+    page.press("#cs-input", "Enter")
+    page.wait_for_function("() => !document.querySelector('#cs-app.cs-streaming')")
+    assert page.locator(".cs-mic, .cs-speak, [data-cs-voice-audio]").count() == 0
+
+
+def test_browser_voice_without_a_tts_model(pages):
+    page = pages(VOICE_BROWSER_HOOK)
+    voice_ready(page)
+    assert page.locator(".cs-mic").count() == 0
+    page.evaluate(
+        "() => { window.__spoken = []; speechSynthesis.speak = u => { window.__spoken.push([u.text, u.lang]);"
+        " setTimeout(() => u.onend && u.onend(), 10); }; }"
+    )
+    page.fill("#cs-input", "Tell me about lighthouses")
+    page.press("#cs-input", "Enter")
+    page.wait_for_function("() => !document.querySelector('#cs-app.cs-streaming')")
+    page.wait_for_function("() => window.__spoken.length > 0")
+    spoken = page.evaluate("() => window.__spoken")
+    assert all(lang == "en" for _, lang in spoken)
+    words = " ".join(text for text, _ in spoken)
+    assert "lighthouse" in words.lower() and "```" not in words
