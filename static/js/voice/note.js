@@ -4,7 +4,10 @@ import { h } from "../dom.js";
 
 const TRANSIENT_MS = 6000;
 
-export function createNote(composer, t) {
+// Within this many pixels of the end, the conversation stays scrolled to its end when the line appears.
+const STICK_GAP = 48;
+
+export function createNote(composer, scroller, t) {
   const p = h("p", { class: "cs-voice-note", role: "status", "data-cs-voice-note": "", hidden: true });
   composer.before(p);
   let timer = 0;
@@ -15,7 +18,9 @@ export function createNote(composer, t) {
       p.textContent = t(key);
       p.dataset.key = key;
       p.dataset.kind = kind;
+      const gap = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
       p.hidden = false;
+      if (gap < STICK_GAP) scroller.scrollTop = scroller.scrollHeight;
       if (kind === "done") timer = setTimeout(() => this.clear(), TRANSIENT_MS);
     },
     clear() {
