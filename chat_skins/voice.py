@@ -88,6 +88,7 @@ def parse_speak_body(body: Mapping[str, Any]) -> str:
 
 
 def _require_body(r: Request) -> None:
+    """Refuses a body announced as empty (one without a length is checked once read)."""
     if r.content_length == 0:
         raise TalkError.of("empty_body")
 
@@ -168,6 +169,7 @@ def _audio_items(first: bytes, rest: Iterator[bytes]) -> Generator[tuple[bytes, 
 
 def read_recording(r: Request) -> bytes:
     """The recording in the body, after content type and size checks; raises TalkError."""
+    _require_body(r)
     mimetype = (r.mimetype or "").lower()
     if mimetype not in ACCEPTED_RECORDING_TYPES:
         raise TalkError.of(
