@@ -4,9 +4,11 @@ model's audio, every state is visible and announced (through the local host and 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from localdify import Host
 from tests.support.chromium import CHROMIUM_ARGS, chromium_path, require_chromium
+from tests.support.embed_site import bubble_btn, chat_frame
 from tests.support.fixtures import REPO_ROOT
 from tests.support.voice import (
     VOICE_AUTO_HOOK,
@@ -214,3 +216,47 @@ def test_browser_voice_without_a_tts_model(pages):
     assert all(lang == "en" for _, lang in spoken)
     words = " ".join(text for text, _ in spoken)
     assert "lighthouse" in words.lower() and "```" not in words
+
+
+@pytest.fixture
+def site_page(voice_browser, voice_host, site):
+    ctx = voice_browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+    for origin in (voice_host.base_url, site.origin):
+        ctx.grant_permissions(["microphone"], origin=origin)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    ctx.close()
+    assert errors == [], errors
+
+
+def test_the_bubble_delegates_the_microphone_to_its_frame(site_page, voice_host, site):
+    url = site.page("voice-bubble", [(voice_host.url(VOICE_HOOK, "/embed.js"), {"prefetch": "false"})])
+    site_page.goto(url)
+    bubble_btn(site_page).click()
+    assert site_page.locator("chat-skins iframe").get_attribute("allow") == "clipboard-write; microphone; autoplay"
+    frame = chat_frame(site_page)
+    frame.locator("#cs-app[data-cs-voice='ready']").wait_for()
+    frame.locator(".cs-mic").click()
+    frame.locator(".cs-mic[aria-pressed='true']").wait_for()
+    site_page.wait_for_timeout(800)  # the fake microphone needs time to produce audio
+    frame.locator(".cs-mic").click()
+    expect(frame.locator("#cs-input")).to_have_value(TRANSCRIPT, timeout=20_000)
+
+
+def test_a_frame_without_the_microphone_keeps_chatting(site_page, voice_host, site):
+    # A host page that frames the chat without delegating the microphone (no `allow`).
+    site.pages["/voice-plain"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title></head><body>'
+        f'<iframe src="{voice_host.url(VOICE_HOOK, "/minimal")}" title="Chat" width="900" height="700"></iframe>'
+        "</body></html>"
+    )
+    site_page.goto(site.origin + "/voice-plain")
+    frame = site_page.frame_locator("iframe")
+    frame.locator("#cs-app[data-cs-voice='ready']").wait_for()
+    frame.locator(".cs-mic").click()
+    expect(frame.locator("[data-cs-voice-note]")).to_have_attribute("data-key", "voice.denied")
+    frame.locator("#cs-input").fill("hello")
+    frame.locator("#cs-input").press("Enter")
+    expect(frame.locator(".cs-msg-bot .cs-speak")).to_have_count(1, timeout=20_000)
