@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from localdify import Host
+from tests.support.chat_page import Chat, new_context
 from tests.support.chromium import CHROMIUM_ARGS, chromium_path, require_chromium
 from tests.support.embed_site import bubble_btn, chat_frame
 from tests.support.fixtures import REPO_ROOT
@@ -260,3 +261,22 @@ def test_a_frame_without_the_microphone_keeps_chatting(site_page, voice_host, si
     frame.locator("#cs-input").fill("hello")
     frame.locator("#cs-input").press("Enter")
     expect(frame.locator(".cs-msg-bot .cs-speak")).to_have_count(1, timeout=20_000)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_voice_controls_pass_axe_while_recording_and_reading(voice_browser, voice_host, theme):
+    # axe is injected as a script: only this check bypasses the CSP (tested in test_voice_host and test_security).
+    ctx = new_context(voice_browser, reduced_motion="reduce")
+    ctx.grant_permissions(["microphone"], origin=voice_host.base_url)
+    chat = Chat(ctx.new_page(), voice_host).open(VOICE_HOOK, query=f"?theme={theme}")
+    page = chat.page
+    voice_ready(page)
+    chat.send("hello")
+    page.locator(".cs-msg-bot .cs-speak").last.click()
+    page.wait_for_selector(".cs-speak[aria-pressed='true']")
+    record(page, 0.5)
+    assert chat.axe() == []
+    page.locator(".cs-mic").click()
+    expect(page.locator("#cs-input")).to_have_value(TRANSCRIPT)
+    assert chat.axe() == []
+    ctx.close()
