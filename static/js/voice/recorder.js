@@ -13,6 +13,11 @@ const BITS_PER_SECOND = 32000;
 // Stop this far below the limit: the slice in flight and the container's tail must still fit.
 const MARGIN_BYTES = 64 * 1024;
 
+/** Whether a recording of `bytes` must stop now so that it still fits the endpoint's `maxBytes`. */
+export function reachedLimit(bytes, maxBytes) {
+  return bytes > maxBytes - MARGIN_BYTES;
+}
+
 export function recordingType(isSupported) {
   return TYPES.find((type) => isSupported(type)) || "";
 }
@@ -39,7 +44,6 @@ export function insertTranscript(input, text) {
 
 /** deps: {root, cfg, t, el, mic, note, token(), beforeStart()} */
 export function createRecorder({ root, cfg, el, mic, note, token, beforeStart }) {
-  const limit = cfg.voice.maxBytes - MARGIN_BYTES;
   const bar = h("span", { class: "cs-voice-bar" });
   const time = h("span", { class: "cs-voice-time", text: "0:00" });
   const status = h(
@@ -104,7 +108,7 @@ export function createRecorder({ root, cfg, el, mic, note, token, beforeStart })
       if (!e.data.size) return;
       chunks.push(e.data);
       bytes += e.data.size;
-      if (bytes > limit && rec.state === "recording") {
+      if (reachedLimit(bytes, cfg.voice.maxBytes) && rec.state === "recording") {
         tooLong = true;
         rec.stop();
       }
