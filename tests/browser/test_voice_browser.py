@@ -22,8 +22,9 @@ from tests.support.voice import (
 
 pytestmark = pytest.mark.browser
 
-# A fake device that plays a tone as the microphone; the permission itself is granted per context.
-FAKE_MIC = ["--use-fake-device-for-media-stream"]
+# A fake device that plays a tone as the microphone (the permission itself is granted per context), and
+# the autoplay rule of a desktop browser: sound only after the visitor interacted with the page.
+FAKE_MIC = ["--use-fake-device-for-media-stream", "--autoplay-policy=document-user-activation-required"]
 TRANSCRIPT = "Hello! How do I return an item I bought last week?"
 
 
@@ -191,6 +192,29 @@ def test_auto_reads_each_completed_answer(pages, voice_host):
     page.wait_for_function("() => document.querySelector('[data-cs-voice-audio]')?.played.length > 0")
     assert [c["type"] for c in voice_host.model_calls[before:]] == ["tts"]
     assert page.locator(".cs-msg-bot .cs-speak").last.get_attribute("aria-pressed") == "true"
+
+
+def test_auto_falls_back_to_the_button_where_autoplay_is_refused(pages, voice_host):
+    page = pages(VOICE_AUTO_HOOK)
+    voice_ready(page)
+    before = len(voice_host.model_calls)
+    # Sent by the host page's command, not by the visitor: the page has had no interaction, so no autoplay.
+    page.evaluate(
+        "() => document.dispatchEvent(new CustomEvent('chatskins:command', {detail: {action: 'send', text: 'hello'}}))"
+    )
+    speak = page.locator(".cs-msg-bot .cs-speak").last
+    # Visible once the answer completed, when the automatic reading had already started (pressed).
+    speak.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('.cs-speak').getAttribute('aria-pressed') === 'false'"
+        " && document.querySelector('[data-cs-voice-audio]').played.length === 0"
+    )
+    # The audio was fetched; the browser refused to play it.
+    assert [c["type"] for c in voice_host.model_calls[before:]] == ["tts"]
+    # Nothing to report: the button is the way to listen, and it plays.
+    assert note(page).is_hidden()
+    speak.click()
+    page.wait_for_function("() => document.querySelector('[data-cs-voice-audio]').played.length > 0")
 
 
 def test_without_models_there_are_no_voice_controls(pages):
