@@ -48,6 +48,14 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "timeout": (504, "The bot took too long to answer."),
     "answer_cut": (504, "The answer took too long and was cut."),
     "app_paused": (502, "The bot paused for a step this page cannot show."),
+    # Voice: POST speak and POST listen (docs/voice.md).
+    "tts_not_configured": (503, "Reading aloud is not set up for this page."),
+    "stt_not_configured": (503, "Voice input is not set up for this page."),
+    "empty_body": (413, "The request has no body."),
+    "text_required": (400, "There is no text to read aloud."),
+    "text_too_long": (400, "The text is too long to read aloud."),
+    "speech_failed": (502, "The voice model could not read the text. Please try again."),
+    "transcription_failed": (502, "The voice model could not transcribe the recording. Please try again."),
 }
 
 # Codes Dify itself sends in `error` chunks or error bodies that we pass on unchanged.

@@ -17,6 +17,7 @@ from chat_skins.origins import origin_allowed, parse_origin
 from chat_skins.prefill import RawPrefill, checked_prefill, read_prefill
 from chat_skins.settings import LONG_TEXT_LIMIT, MAX_SUGGESTIONS, TEXT_LIMIT, Settings
 from chat_skins.skins import Skin
+from chat_skins.voice_audio import MAX_RECORDING_BYTES, MAX_SPEAK_CHARS
 
 _HOOK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BUBBLE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -74,6 +75,23 @@ def private_config(settings: Settings, params: Mapping | None, lang: str) -> dic
 
 # What a locked page carries instead: nothing the operator wrote for visitors who know the code.
 LOCKED_PRIVATE = {"welcome": "", "suggestions": [], "placeholder": None, "inputForm": [], "paramsUnavailable": False}
+
+
+def voice_config(settings: Settings) -> dict[str, Any] | None:
+    """What the page offers by voice (docs/voice.md), or None for nothing at all."""
+    listen = settings.stt_model is not None
+    # Without a TTS model, reading aloud uses the browser's own voice when the operator asked for it.
+    speak = None if settings.read_aloud == "off" else "model" if settings.tts_model else "browser"
+    if not listen and not speak:
+        return None
+    return {
+        "listen": listen,
+        "speak": speak,
+        "auto": speak is not None and settings.read_aloud == "auto",
+        "urls": {"speak": "speak", "listen": "listen"},
+        "maxBytes": MAX_RECORDING_BYTES,
+        "maxChars": MAX_SPEAK_CHARS,
+    }
 
 
 def gated(settings: Settings) -> bool:
@@ -141,6 +159,7 @@ def build_config(
         "urls": {"talk": "talk", "unlock": "unlock", "feedback": "feedback"},
         # Thumbs up/down under answers (static/js/lazy/feedback.js); votes go to `urls.feedback`.
         "feedback": settings.feedback and not preview,
+        "voice": voice_config(settings),
         # Lazy client chunks by name (static/js/lazy/); chat/lazy.js imports them on first need.
         "chunks": lazy_chunks(),
         **operator_config(settings, params, None if preview else prefill, locked=gated(settings)),

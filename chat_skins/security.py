@@ -13,6 +13,8 @@ _CSP_BASE = (
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
+    # Read-aloud plays the speak endpoint's audio from a blob: URL (docs/voice.md).
+    "media-src 'self' blob:",
     "connect-src 'self'",
     "font-src 'self'",
     "manifest-src 'self'",
@@ -24,8 +26,10 @@ _CSP_BASE = (
 # name listed here that nobody creates would be a free slot for an injected script.
 TRUSTED_TYPES_POLICIES = ("dompurify",)
 
-# Only features the browser recognizes: an unknown name is logged as a console error.
-PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
+# Only features the browser recognizes: an unknown name is logged as a console error. The microphone is
+# for voice input on our own pages only (`self` is the page's origin, also inside the embed's frame,
+# whose `allow` attribute delegates it); no other origin, framed or not, gets it through us.
+PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(self), payment=(), usb=()"
 
 
 def content_security_policy(allowed_origins: tuple[str, ...] | None, frame_src: str | None = None) -> str:

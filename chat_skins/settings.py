@@ -39,6 +39,18 @@ _IMAGE_HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*$")
 MEMORY_MODES = ("browser", "tab", "none")
 
 
+READ_ALOUD = ("off", "button", "auto")
+MODEL_FIELD_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A workspace model as a model selector stores it (provider and model name)."""
+
+    provider: str
+    model: str
+
+
 class SettingsError(ValueError):
     """The settings cannot serve a chat at all (no app chosen)."""
 
@@ -81,6 +93,12 @@ class Settings:
     feedback_key: str = ""
     # Messages per endpoint per UTC day; None: no limit.
     daily_message_limit: int | None = None
+    # Voice (docs/voice.md): the workspace's speech models, chosen with model selectors.
+    stt_model: ModelRef | None = None
+    tts_model: ModelRef | None = None
+    tts_voice: str = ""
+    # off | button | auto; without a TTS model, button/auto use the browser's own speech.
+    read_aloud: str = "off"
 
     @property
     def suggested_questions(self) -> tuple[str, ...]:
@@ -193,6 +211,21 @@ def _daily_limit(value: Any) -> int | None:
         return number
     logger.warning("daily_message_limit: not a whole number from 1 to %d; no limit applies", MAX_DAILY_LIMIT)
     return None
+def _model(value: Any) -> ModelRef | None:
+    """A model selector's value (`{"provider", "model", ...}`), or None when nothing usable is chosen."""
+    if not isinstance(value, Mapping):
+        return None
+    provider, model = value.get("provider"), value.get("model")
+    if not all(isinstance(v, str) and v.strip() and len(v) <= MODEL_FIELD_LIMIT for v in (provider, model)):
+        return None
+    return ModelRef(provider.strip(), model.strip())
+
+
+def _read_aloud(value: Any, tts_model: ModelRef | None) -> str:
+    """The setting, else `button` when a TTS model is chosen (it is why one is chosen) and `off` without."""
+    if isinstance(value, str) and value in READ_ALOUD:
+        return value
+    return "button" if tts_model else "off"
 
 
 _parsed: BoundedCache[str, Settings] = BoundedCache(64)
@@ -221,6 +254,7 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
     logo = _text(raw.get("logo_url"), 2000)
     memory = raw.get("conversation_memory")
     access_code, access_misconfigured = _access_code(raw_code if isinstance(raw_code, str | None) else _NOT_TEXT)
+    tts_model = _model(raw.get("tts_model"))
     return Settings(
         app_id=app_id,
         app_inputs=app_inputs,
@@ -249,4 +283,8 @@ def parse_settings(raw: Mapping[str, Any] | None) -> Settings:
         feedback=_bool(raw.get("feedback"), False),
         feedback_key=_text(raw.get("feedback_key"), 200) if isinstance(raw.get("feedback_key"), str) else "",
         daily_message_limit=_daily_limit(raw.get("daily_message_limit")),
+        stt_model=_model(raw.get("stt_model")),
+        tts_model=tts_model,
+        tts_voice=_text(raw.get("tts_voice"), 100),
+        read_aloud=_read_aloud(raw.get("read_aloud"), tts_model),
     )

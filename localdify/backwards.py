@@ -13,6 +13,7 @@ from typing import Any
 from localdify.apps import BackendFailure
 from localdify.chat import ChatService
 from localdify.storage import Storage, StorageError
+from localdify.voice import VoiceModels
 
 log = logging.getLogger("localdify.backwards")
 
@@ -38,12 +39,14 @@ class BackwardsCalls:
         storage: Storage,
         session_info: Callable[[str], dict[str, Any]],
         chat_stream_cut: float = CHAT_STREAM_CUT,
+        voice: VoiceModels | None = None,
     ) -> None:
         self.send = send
         self.chat = chat
         self.storage = storage
         self.session_info = session_info
         self.chat_stream_cut = chat_stream_cut
+        self.voice = voice or VoiceModels(chat.backends)
         self.app_calls: list[dict[str, Any]] = []
         # (session id, "in" | "out", what, session already closed?) for every backwards message.
         self.traffic: collections.deque[tuple[str, str, str, bool]] = collections.deque(maxlen=50_000)
@@ -110,6 +113,10 @@ class BackwardsCalls:
                 self._response(session_id, rid, self.chat.parameters(str(request.get("app_id") or "")))
             elif kind == "storage":
                 self._response(session_id, rid, self._storage(request))
+            elif kind == "tts":
+                self._tts(session_id, rid, request)
+            elif kind == "speech2text":
+                self._speech2text(session_id, rid, request)
             else:
                 self._error(session_id, rid, f"unsupported backwards invocation: {kind}")
         except _Cancelled:
@@ -174,6 +181,20 @@ class BackwardsCalls:
                     raise BackendFailure(CHAT_STREAM_CUT_TEXT)
         finally:
             steps.close()
+
+    def _tts(self, session_id: str, rid: str, request: dict[str, Any]) -> None:
+        """The model's audio, one `{"result": HEX}` response per chunk, as the daemon relays it."""
+        for chunk in self.voice.tts(request):
+            if self._closed(session_id):
+                raise _Cancelled
+            self._response(session_id, rid, {"result": binascii.hexlify(chunk).decode()})
+
+    def _speech2text(self, session_id: str, rid: str, request: dict[str, Any]) -> None:
+        try:
+            audio = binascii.unhexlify(request.get("file") or "")
+        except (binascii.Error, TypeError) as exc:
+            raise BackendFailure(f"speech2text file is not valid hex: {exc}") from exc
+        self._response(session_id, rid, {"result": self.voice.speech2text(request, audio)})
 
     def _storage(self, request: dict[str, Any]) -> dict[str, Any]:
         opt = request.get("opt")

@@ -167,6 +167,15 @@ def _check_value(name: str, kind: str, value: Any, field_def: dict, apps: dict, 
     elif kind == "model-selector":
         if not isinstance(value, dict) or not value.get("provider") or not value.get("model"):
             raise ConfigError(f"{label}: must be a mapping with provider and model")
+        if field_def.get("scope") in ("tts", "speech2text"):
+            from localdify.voice import check_model
+
+            try:
+                check_model(field_def["scope"], value, apps)
+            except ConfigError as exc:
+                raise ConfigError(f"{label}: {exc}") from None
+            # Dify stores the selector's model type with the choice.
+            value = {**value, "model_type": field_def["scope"]}
     elif kind == "array[tools]":
         if not isinstance(value, list):
             raise ConfigError(f"{label}: must be a list of tools")

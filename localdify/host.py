@@ -77,6 +77,8 @@ class Host:
         )
         # What tests read, kept where it is recorded.
         self.app_calls: list[dict[str, Any]] = self.backwards.app_calls
+        # tts and speech2text calls: {"type", "provider", "model", "voice"+"content_text" | "file"}.
+        self.model_calls: list[dict[str, Any]] = self.backwards.voice.calls
         self.responses: collections.deque[dict[str, Any]] = self.dispatcher.responses
         self.plugin_errors: list[dict[str, Any]] = self.dispatcher.plugin_errors
         self._server: BaseWSGIServer | None = None

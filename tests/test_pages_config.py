@@ -61,6 +61,7 @@ KEYS = {
     "timestamps",
     "memory",
     "prefill",
+    "voice",
 }
 
 

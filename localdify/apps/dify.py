@@ -6,6 +6,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,3 +91,36 @@ class DifyBackend(Backend):
     def blocking(self, turn: Turn) -> dict[str, Any] | None:
         with self._open(self._request("POST", "/chat-messages", self._body(turn, "blocking"))) as resp:
             return json.loads(resp.read().decode("utf-8"))
+
+    # -- voice: the app's own text-to-speech and speech-to-text (Service API) --
+
+    def text_to_audio(self, text: str, voice: str = "") -> Iterator[bytes]:
+        """The app's TTS audio for `text`, as the Service API streams it."""
+        body: dict[str, Any] = {"text": text, "user": self.user}
+        if voice:
+            body["voice"] = voice
+        with self._open(self._request("POST", "/text-to-audio", body)) as resp:
+            while chunk := resp.read1(16 * 1024):
+                yield chunk
+
+    def audio_to_text(self, audio: bytes, filename: str) -> str:
+        """The app's transcript of a recording (multipart upload, as the Service API takes it)."""
+        boundary = f"localdify-{uuid.uuid4().hex}"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="user"\r\n\r\n{self.user}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        data = head + audio + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(
+            self.base_url + "/audio-to-text",
+            data=data,
+            headers={
+                "Authorization": f"Bearer {self.api_key}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
+            method="POST",
+        )
+        with self._open(req) as resp:
+            answer = json.loads(resp.read().decode("utf-8"))
+        return str(answer.get("text") or "") if isinstance(answer, dict) else ""

@@ -19,6 +19,7 @@ import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
 import { loadChunk } from "./chat/lazy.js";
 import { createView } from "./chat/view.js";
+import { startVoice } from "./voice/loader.js";
 
 function readConfig(root) {
   try {
@@ -133,6 +134,7 @@ export function startChat(root, cfg) {
   }
 
   wireInput({ el, cfg, ctl, view, drawer, emit, fresh, content, save });
+  startVoice({ root, cfg, t, el, view, conv, token: () => (access.required ? access.token() : null) });
   root.addEventListener("click", (e) => {
     const btn = e.target.closest("[data-cs-action]");
     if (!btn) return;

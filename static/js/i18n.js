@@ -37,6 +37,14 @@ export const ERROR_KEYS = {
   // The export's: for operators' scripts, never shown on a page.
   feedback_export_off: "err.generic",
   feedback_key_required: "err.generic",
+  // Voice (speak, listen; docs/voice.md).
+  tts_not_configured: "voice.speakFailed",
+  speech_failed: "voice.speakFailed",
+  text_required: "voice.speakFailed",
+  text_too_long: "voice.speakFailed",
+  stt_not_configured: "voice.failed",
+  transcription_failed: "voice.failed",
+  empty_body: "voice.empty",
   // The client's own: fetch failed (offline, DNS, connection reset).
   network_error: "err.network",
 };

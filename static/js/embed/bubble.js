@@ -38,7 +38,9 @@ export function createBubble(id, o, base, script, register) {
     if (o.q && o.send) q.set("send", "1");
     iframe = document.createElement("iframe");
     iframe.title = o.title;
-    iframe.allow = "clipboard-write";
+    // Voice input and read-aloud (docs/voice.md); a host page whose own policy forbids them keeps a
+    // working bubble: the page then shows its "no microphone" state and the speaker button.
+    iframe.allow = "clipboard-write; microphone; autoplay";
     iframe.src = base + o.skin + "?" + q;
     panel.append(iframe);
     setTimeout(() => ready || emit("error", { code: "embed_unavailable", message: o.strings.loadFailed }), o.timeout);
