@@ -17,7 +17,6 @@ import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
-import { loadChunk } from "./chat/lazy.js";
 import { createView } from "./chat/view.js";
 import { startVoice } from "./voice/loader.js";
 
