@@ -211,6 +211,8 @@ def _daily_limit(value: Any) -> int | None:
         return number
     logger.warning("daily_message_limit: not a whole number from 1 to %d; no limit applies", MAX_DAILY_LIMIT)
     return None
+
+
 def _model(value: Any) -> ModelRef | None:
     """A model selector's value (`{"provider", "model", ...}`), or None when nothing usable is chosen."""
     if not isinstance(value, Mapping):
