@@ -204,15 +204,21 @@ addEventListener("load", () => {
   const t = setInterval(() => {
     if (document.getElementById("cs-app")?.dataset.csVoice !== "ready") return;
     clearInterval(t);
-    document.addEventListener("chatskins:answer", () => setTimeout(() => {
+    document.addEventListener("chatskins:answer", () => {
+      // The reading starts at once (pressed); report when it is over, played or refused.
       const speak = document.querySelector(".cs-speak");
-      console.log("voice-outcome " + JSON.stringify({
-        activated: navigator.userActivation.hasBeenActive,
-        pressed: speak && speak.getAttribute("aria-pressed"),
-        played: document.querySelector("[data-cs-voice-audio]").played.length,
-        note: document.querySelector("[data-cs-voice-note]").dataset.key || null,
-      }));
-    }, 1500));
+      const pressedAtOnce = speak.getAttribute("aria-pressed");
+      const done = setInterval(() => {
+        if (speak.getAttribute("aria-pressed") !== "false") return;
+        clearInterval(done);
+        console.log("voice-outcome " + JSON.stringify({
+          activated: navigator.userActivation.hasBeenActive,
+          pressedAtOnce,
+          played: document.querySelector("[data-cs-voice-audio]").played.length,
+          note: document.querySelector("[data-cs-voice-note]").dataset.key || null,
+        }));
+      }, 50);
+    });
     document.dispatchEvent(new CustomEvent("chatskins:command", {detail: {action: "send", text: "hello"}}));
   }, 20);
 });
@@ -228,7 +234,7 @@ def test_auto_falls_back_to_the_button_where_autoplay_is_refused(voice_browser, 
         page.goto(voice_host.url(VOICE_AUTO_HOOK, "/minimal"))
     outcome = json.loads(message.value.text.removeprefix("voice-outcome "))
     # The audio was fetched; the browser refused to play it; nothing is reported, the button stays.
-    assert outcome == {"activated": False, "pressed": "false", "played": 0, "note": None}
+    assert outcome == {"activated": False, "pressedAtOnce": "true", "played": 0, "note": None}
     assert [c["type"] for c in voice_host.model_calls[before:]] == ["tts"]
     speak = page.locator(".cs-msg-bot .cs-speak").last
     speak.click()
