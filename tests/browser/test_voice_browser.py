@@ -3,6 +3,8 @@ model's audio, every state is visible and announced (through the local host and 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -194,27 +196,50 @@ def test_auto_reads_each_completed_answer(pages, voice_host):
     assert page.locator(".cs-msg-bot .cs-speak").last.get_attribute("aria-pressed") == "true"
 
 
-def test_auto_falls_back_to_the_button_where_autoplay_is_refused(pages, voice_host):
-    page = pages(VOICE_AUTO_HOOK)
-    voice_ready(page)
+# Runs in the page: sends a message once voice is live, then reports what happened to the automatic
+# reading. Nothing from the test touches the page meanwhile: Playwright's evaluations count as a user
+# gesture, and a gesture would allow autoplay.
+SEND_ALONE = """
+addEventListener("load", () => {
+  const t = setInterval(() => {
+    if (document.getElementById("cs-app")?.dataset.csVoice !== "ready") return;
+    clearInterval(t);
+    document.addEventListener("chatskins:answer", () => {
+      // The reading starts at once (pressed); report when it is over, played or refused.
+      const speak = document.querySelector(".cs-speak");
+      const pressedAtOnce = speak.getAttribute("aria-pressed");
+      const done = setInterval(() => {
+        if (speak.getAttribute("aria-pressed") !== "false") return;
+        clearInterval(done);
+        console.log("voice-outcome " + JSON.stringify({
+          activated: navigator.userActivation.hasBeenActive,
+          pressedAtOnce,
+          played: document.querySelector("[data-cs-voice-audio]").played.length,
+          note: document.querySelector("[data-cs-voice-note]").dataset.key || null,
+        }));
+      }, 50);
+    });
+    document.dispatchEvent(new CustomEvent("chatskins:command", {detail: {action: "send", text: "hello"}}));
+  }, 20);
+});
+"""
+
+
+def test_auto_falls_back_to_the_button_where_autoplay_is_refused(voice_browser, voice_host):
+    ctx = voice_browser.new_context(viewport={"width": 1000, "height": 760}, locale="en-US")
+    page = ctx.new_page()
+    page.add_init_script(SEND_ALONE)
     before = len(voice_host.model_calls)
-    # Sent by the host page's command, not by the visitor: the page has had no interaction, so no autoplay.
-    page.evaluate(
-        "() => document.dispatchEvent(new CustomEvent('chatskins:command', {detail: {action: 'send', text: 'hello'}}))"
-    )
-    speak = page.locator(".cs-msg-bot .cs-speak").last
-    # Visible once the answer completed, when the automatic reading had already started (pressed).
-    speak.wait_for()
-    page.wait_for_function(
-        "() => document.querySelector('.cs-speak').getAttribute('aria-pressed') === 'false'"
-        " && document.querySelector('[data-cs-voice-audio]').played.length === 0"
-    )
-    # The audio was fetched; the browser refused to play it.
+    with page.expect_console_message(lambda m: m.text.startswith("voice-outcome "), timeout=30_000) as message:
+        page.goto(voice_host.url(VOICE_AUTO_HOOK, "/minimal"))
+    outcome = json.loads(message.value.text.removeprefix("voice-outcome "))
+    # The audio was fetched; the browser refused to play it; nothing is reported, the button stays.
+    assert outcome == {"activated": False, "pressedAtOnce": "true", "played": 0, "note": None}
     assert [c["type"] for c in voice_host.model_calls[before:]] == ["tts"]
-    # Nothing to report: the button is the way to listen, and it plays.
-    assert note(page).is_hidden()
+    speak = page.locator(".cs-msg-bot .cs-speak").last
     speak.click()
     page.wait_for_function("() => document.querySelector('[data-cs-voice-audio]').played.length > 0")
+    ctx.close()
 
 
 def test_without_models_there_are_no_voice_controls(pages):

@@ -43,7 +43,7 @@ export function insertTranscript(input, text) {
 }
 
 /** deps: {root, cfg, t, el, mic, note, token(), beforeStart()} */
-export function createRecorder({ root, cfg, el, mic, note, token, beforeStart }) {
+export function createRecorder({ root, cfg, t, el, mic, note, token, beforeStart }) {
   const bar = h("span", { class: "cs-voice-bar" });
   const time = h("span", { class: "cs-voice-time", text: "0:00" });
   const status = h(
@@ -70,6 +70,8 @@ export function createRecorder({ root, cfg, el, mic, note, token, beforeStart })
     const recording = state === "recording";
     mic.dataset.state = state;
     mic.setAttribute("aria-pressed", String(recording));
+    // The name stays (a toggle's state is aria-pressed); the tooltip says what a press does now.
+    mic.title = t(recording ? "voice.stopRecording" : "voice.record");
     mic.replaceChildren(icon(recording ? STOP : MIC));
     mic.disabled = state === "starting" || state === "sending";
     status.hidden = !recording;
