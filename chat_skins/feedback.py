@@ -33,7 +33,7 @@ from chat_skins.access import bearer_token, check_gate
 from chat_skins.app_id import is_uuid
 from chat_skins.errors import TalkError, error_response, json_response
 from chat_skins.same_origin import refuse_foreign_site
-from chat_skins.settings import parse_settings
+from chat_skins.settings import Settings, parse_settings
 from chat_skins.talk_request import read_json_body
 from chat_skins.web import BoundedCache
 
@@ -276,7 +276,9 @@ def handle_feedback(
         return error_response(TalkError.of("internal_server_error"))
 
 
-def _vote(r, settings, storage, endpoint_key: str, clock) -> Response:
+def _vote(
+    r: Request, settings: Settings, storage: throttle.Storage | None, endpoint_key: str, clock: Callable[[], float]
+) -> Response:
     if not settings.feedback:
         raise TalkError.of("feedback_off")
     check_gate(r, settings)
@@ -295,7 +297,9 @@ def _vote(r, settings, storage, endpoint_key: str, clock) -> Response:
     return json_response({"ok": True, "vote": vote.vote, "message_id": vote.message_id}, 200)
 
 
-def _export(r, settings, storage, endpoint_key: str, clock) -> Response:
+def _export(
+    r: Request, settings: Settings, storage: throttle.Storage | None, endpoint_key: str, clock: Callable[[], float]
+) -> Response:
     if not settings.feedback_key:
         raise TalkError.of("feedback_export_off")
     fmt = r.args.get("format", "json")

@@ -270,6 +270,18 @@ test("the daily limit gives the question back: no question or error is left in t
   assert.deepEqual(view.calls.filter((c) => c[0] === "busy").at(-1), ["busy", false]);
 });
 
+test("the daily limit on a first message leaves no conversation behind", async () => {
+  const full = Object.assign(new Error("limit"), { code: "limit_reached", status: 429 });
+  const given = [];
+  const { ctl, store } = setup({ script: [full], extra: { onLimit: (text) => given.push(text) } });
+  ctl.send("hello");
+  await settle();
+  assert.deepEqual(given, ["hello"]);
+  assert.equal(ctl.conv.messages.length, 0);
+  assert.deepEqual(store.list(), []);
+  assert.equal(store.get("current"), null);
+});
+
 test("a vote is kept on the stored answer; anything else in its place is dropped", () => {
   const store = createStore("hookvote", memoryBackend());
   const conv = {

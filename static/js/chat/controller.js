@@ -79,7 +79,12 @@ export function createController(deps) {
         // Today's messages are used up: the question goes back to the composer, nothing is lost.
         running = null;
         conv.messages.splice(index - 1);
-        save(conv);
+        if (conv.messages.length) save(conv);
+        else {
+          // It was the first message: the conversation stored when it was sent goes again.
+          deps.store.delete(conv.id);
+          rememberCurrent(deps.store, conv);
+        }
         view.renderAll();
         view.busy(false);
         deps.onLimit?.(text);
