@@ -1,6 +1,7 @@
 // Sending, streaming, stopping, retrying and switching conversations. Everything it talks to is
 // injected (the transport, the view, the access gate, the form), so it runs under `node --test`.
 import { errorKey } from "../i18n.js";
+import { settleThinks } from "../answer/think.js";
 import { emptyAnswer, reduce } from "../reduce.js";
 import { cutAnswer, rememberCurrent, titleFrom } from "./conversation.js";
 
@@ -79,7 +80,7 @@ export function createController(deps) {
         needAccess = gate.required && (e?.status === 401 || ACCESS_CODES.has(code));
       }
     }
-    m = { ...m, streaming: false, done: true };
+    m = { ...m, streaming: false, done: true, thinks: settleThinks(m.thinks, Date.now()) };
     running = null;
     if (owner !== conv) {
       // The visitor switched conversations mid-answer: finish storing it where it belongs.

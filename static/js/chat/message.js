@@ -3,7 +3,8 @@
 // the answer, which goes through the sanitizing renderer.
 import { $, clone, h, show } from "../dom.js";
 import { errorKey, formatCount } from "../i18n.js";
-import { renderAnswer } from "../markdown.js";
+import { renderReply } from "../answer/render.js";
+import { gateImages } from "../markdown.js";
 
 /** ctx: {t, lang, cfg, preview, send(text), running(), plain(box, text, render)} */
 export function buildNode(m, { t }) {
@@ -35,10 +36,14 @@ export function renderBot(li, m, last, ctx) {
   const { t } = ctx;
   syncRestartDivider(li, m, t);
   const answer = $("[data-cs-answer]", li);
-  if (li.csText !== m.text) {
-    ctx.plain(answer, m.text, () => renderAnswer(answer, m.text));
+  const streaming = !!m.streaming;
+  if (li.csText !== m.text || li.csStreaming !== streaming || li.csThinks !== m.thinks) {
+    ctx.plain(answer, m.text, () => renderReply(answer, m.text, m));
     li.csText = m.text;
+    li.csStreaming = streaming;
+    li.csThinks = m.thinks;
   }
+  renderFiles(li, answer, m, ctx);
   li.setAttribute("aria-busy", m.streaming ? "true" : "false");
   show($("[data-cs-typing]", li), m.streaming && !m.text);
   renderProgress(li, m, ctx);
@@ -95,10 +100,65 @@ function renderProgress(li, m, { t, lang, cfg }) {
         state(s) === "failed" ? h("span", { class: "cs-muted", text: ` (${t("stepFailed")})` }) : null,
       ),
     ),
-    ...m.tools.flatMap((tool) =>
-      tool.names.map((name) => h("li", { class: "cs-step cs-step-done", text: t("usedTool", { name }) })),
+    ...m.tools.flatMap((tool) => tool.names.map((name, i) => toolStep(tool, name, i, { t, lang }))),
+  );
+}
+
+// A tool by its label in the page's language (`tool_labels` is keyed by Dify's en_US, zh_Hans...).
+export function toolLabel(tool, name, lang) {
+  const labels = (tool.labels && tool.labels[name]) || {};
+  const want = String(lang).replace("-", "_").toLowerCase();
+  const keys = Object.keys(labels);
+  const key =
+    keys.find((k) => k.toLowerCase() === want) ||
+    keys.find((k) => k.toLowerCase().split("_")[0] === want.split("_")[0]) ||
+    keys.find((k) => k === "en_US");
+  return (key && labels[key]) || name;
+}
+
+// With show_tool_details the server sends the input and output: collapsed, as code.
+function toolStep(tool, name, i, { t, lang }) {
+  const text = t("usedTool", { name: toolLabel(tool, name, lang) });
+  if (i > 0 || (!tool.input && !tool.output)) return h("li", { class: "cs-step cs-step-done", dir: "auto", text });
+  const code = (title, body) =>
+    body ? [h("p", { class: "cs-tool-io", text: title }), h("pre", { tabindex: 0 }, h("code", { text: body }))] : [];
+  return h(
+    "li",
+    { class: "cs-step cs-step-done" },
+    h(
+      "details",
+      { class: "cs-tool" },
+      h("summary", { dir: "auto", text }),
+      ...code(t("answer.toolInput"), tool.input),
+      ...code(t("answer.toolOutput"), tool.output),
     ),
   );
+}
+
+// Images the app sent as files: a small gallery under the answer (gated like images in answers).
+function renderFiles(li, answer, m, { t }) {
+  const files = Array.isArray(m.files) ? m.files : [];
+  if (li.csFiles === m.files) return;
+  li.csFiles = m.files;
+  if (li.csGallery) li.csGallery.remove();
+  li.csGallery = null;
+  if (!files.length) return;
+  const box = h("div", { class: "cs-files", role: "group", "aria-label": t("answer.files") });
+  // Built in an inert document: no image loads before the gate below decided.
+  const inert = document.implementation.createHTMLDocument("");
+  const holder = inert.createElement("div");
+  for (const f of files) {
+    const img = inert.createElement("img");
+    img.setAttribute("loading", "lazy");
+    img.setAttribute("referrerpolicy", "no-referrer");
+    img.setAttribute("alt", t("answer.image"));
+    img.setAttribute("src", f.url);
+    holder.append(img);
+  }
+  gateImages(holder);
+  box.append(...holder.childNodes);
+  answer.after(box);
+  li.csGallery = box;
 }
 
 function renderSources(li, m, { t, lang, cfg, preview }) {

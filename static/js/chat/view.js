@@ -1,6 +1,7 @@
 // The message list on screen: one node per message, at most one render per animation frame, the
 // scroll that sticks to the bottom, the busy composer, and containment of render failures (the text
 // is shown as it is and the page keeps working).
+import { setAnswerBusy } from "../answer/actions.js";
 import { $, emit, h, show } from "../dom.js";
 import { buildNode, renderBot } from "./message.js";
 
@@ -121,6 +122,7 @@ export function createView(deps) {
       show(el.send, !on);
       show(el.stop, on);
       root.classList.toggle("cs-streaming", on);
+      setAnswerBusy(on);
       if (on && document.activeElement === el.send) el.stop.focus();
       if (!on && document.activeElement === el.stop) el.input.focus();
     },
