@@ -13,6 +13,8 @@ _CSP_BASE = (
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
+    # Audio and video links in answers play in place (https only; preload none: nothing loads until played).
+    "media-src 'self' https:",
     "connect-src 'self'",
     "font-src 'self'",
     "manifest-src 'self'",

@@ -28,6 +28,7 @@ def test_csp_directives():
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": "'self' data: https:",
+        "media-src": "'self' https:",
         "connect-src": "'self'",
         "font-src": "'self'",
         "manifest-src": "'self'",

@@ -154,18 +154,25 @@ let configured = false;
 function configure() {
   configured = true;
   DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
-    if (ALL_PART_ATTRS.includes(data.attrName) && !(PART_ATTRS[node.tagName] || []).includes(data.attrName))
+    const name = data.attrName;
+    if (ALL_PART_ATTRS.includes(name) && !(PART_ATTRS[node.tagName] || []).includes(name)) data.keepAttr = false;
+    // A field's name is kept as a property for lazy/forms.js, never as an attribute: no name in the
+    // page can clobber document or form properties (and "name", "title" are ordinary field names).
+    else if (name === "name") {
+      node.csName = data.attrValue;
       data.keepAttr = false;
+    }
+    // `abbr:` links send a hidden message, `#name` links scroll within the answer: kept as properties
+    // (answer/actions.js), never as a URL.
+    if (node.tagName === "A" && name === "href") {
+      const href = data.attrValue.trim();
+      if (/^abbr:/i.test(href)) node.csSay = decodeSay(href.slice(5));
+      else if (/^#[\p{L}\p{N}_-]{1,80}$/u.test(href)) node.csAnchor = href.slice(1);
+      if (node.csSay != null || node.csAnchor) data.keepAttr = false;
+    }
   });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     if (!node.attributes) return;
-    // `abbr:` links send a hidden message, `#name` links scroll within the answer: kept as properties.
-    if (node.tagName === "A") {
-      const href = node.getAttribute("href") || "";
-      if (/^abbr:/i.test(href)) node.csSay = decodeSay(href.slice(5));
-      else if (/^#[\w-]{1,80}$/.test(href)) node.csAnchor = href.slice(1);
-      if (node.csSay != null || node.csAnchor) node.removeAttribute("href");
-    }
     for (const { name } of [...node.attributes]) {
       if (!URL_ATTRS.has(name.toLowerCase())) continue;
       const ok = (node.tagName === "A" && name === "href") || (node.tagName === "IMG" && name === "src");

@@ -13,13 +13,11 @@ import {
 
 const hostile = (name) => JSON.parse(readFileSync(new URL(`../data/hostile/${name}`, import.meta.url), "utf8"));
 // Tags the renderer itself emits; anything else in its output came from the answer.
-const OWN_TAGS = new Set(
-  [
-    ..."p br hr strong em del code pre blockquote ul ol li h1 h2 h3 h4 h5 h6 table thead tbody tr th td a img".split(" "),
-    // Issue 13: the inline HTML of Dify's answer dialect, passed on to the sanitizer.
-    ..."details summary sub sup kbd mark u s abbr button form label input textarea select option".split(" "),
-  ],
-);
+const OWN_TAGS = new Set([
+  ..."p br hr strong em del code pre blockquote ul ol li h1 h2 h3 h4 h5 h6 table thead tbody tr th td a img".split(" "),
+  // Issue 13: the inline HTML of Dify's answer dialect, passed on to the sanitizer.
+  ..."details summary sub sup kbd mark u s abbr button form label input textarea select option".split(" "),
+]);
 
 export function slowCases() {
   return hostile("slow-markdown.json").cases.map((c) => ({

@@ -35,6 +35,8 @@ export function enhanceAnswer(root) {
     box.csSource = form;
     form.replaceWith(box);
   }
+  // Form parts outside a form are no controls: their words stay (a label never points elsewhere).
+  for (const el of root.querySelectorAll("label, input, textarea, select, option")) el.replaceWith(...el.childNodes);
   const todo = [...root.querySelectorAll("a, button:not(.cs-code-copy):not(.cs-img-gate), .cs-form")].filter(
     (n) => n.tagName !== "A" || n.csSay != null || n.csAnchor || MEDIA.test(n.getAttribute("href") || ""),
   );

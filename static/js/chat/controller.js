@@ -19,6 +19,7 @@ export function createController(deps) {
   let conv = deps.conv;
   let running = null; // {controller, index}
   let extraInputs = {}; // inputs set by the host page that have no field in the form
+  let leaving = false; // the page is going away: its cancelled stream is no failure of the answer
 
   const inputsNow = () => ({ ...conv.inputs, ...extraInputs, ...form.values() });
 
@@ -73,6 +74,8 @@ export function createController(deps) {
         },
       });
     } catch (e) {
+      // Stored as streaming when the page went away; it shows as interrupted on return, not as an error.
+      if (leaving) return;
       if (e && e.name === "AbortError") m = { ...m, stopped: true };
       else {
         const code = (e && e.code) || "network_error";
@@ -134,6 +137,9 @@ export function createController(deps) {
     },
     get running() {
       return !!running;
+    },
+    leave() {
+      leaving = true;
     },
     setInputs(inputs) {
       extraInputs = { ...extraInputs, ...inputs };

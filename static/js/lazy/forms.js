@@ -103,7 +103,7 @@ export function buildForm(source, { say, t, busy }) {
   const parts = [...source.querySelectorAll("label, input, textarea, select, button")].slice(0, MAX_PARTS);
   for (const part of parts) {
     const tag = part.tagName;
-    const name = part.getAttribute("name") || "";
+    const name = part.csName || "";
     const cid = `${id}-${fields.length}`;
     if (tag === "LABEL") {
       const label = h("label", { class: "cs-af-label", dir: "auto", text: part.textContent.trim() });
@@ -188,7 +188,7 @@ function field(part, cid) {
     input.checked = part.hasAttribute("checked") || value === "true";
     const tip = part.getAttribute("data-tip") || "";
     const el = h("label", { class: "cs-af-check", dir: "auto" }, input, tip ? h("span", { text: tip }) : null);
-    if (!tip) input.setAttribute("aria-label", part.getAttribute("name"));
+    if (!tip) input.setAttribute("aria-label", part.csName);
     return { el, input, read: () => input.checked };
   }
   const input = h("input", {
