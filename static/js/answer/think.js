@@ -46,7 +46,8 @@ export function withoutThink(text) {
     .join("");
 }
 
-// Tags are looked for only near the end of the text, so a 50,000-character answer costs little per delta.
+// Every tag ends with ">": only a delta with one can open or close a block. Reading the text itself
+// (even a slice of it) flattens the growing string, which per delta would cost O(n²) on a long answer.
 const NEAR = /<think|data-think|<\/think|<\/details/i;
 
 /**
@@ -56,7 +57,9 @@ const NEAR = /<think|data-think|<\/think|<\/details/i;
 export function trackThinks(times, text, delta, now) {
   const list = Array.isArray(times) ? times : [];
   const open = list.some((x) => !x.done);
-  if (!open && !NEAR.test(String(text).slice(-(String(delta).length + 24)))) return times;
+  delta = String(delta);
+  if (!delta.includes(">")) return open ? list.map((x) => (x.done ? x : { ...x, end: now })) : times;
+  if (!open && !NEAR.test(String(text).slice(-(delta.length + 24)))) return times;
   const blocks = splitThink(text).filter((s) => s.think);
   if (!blocks.length) return times;
   return blocks.map((b, i) => {
