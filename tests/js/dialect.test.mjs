@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formMessage, parseOptions, safeName } from "../../static/js/answer/form-values.js";
+import { createController } from "../../static/js/chat/controller.js";
 import { closeTail } from "../../static/js/answer/tail.js";
 import { settleThinks, splitThink, thinkSeconds, trackThinks, withoutThink } from "../../static/js/answer/think.js";
 import { htmlPiece, markdownToHTML } from "../../static/js/markdown.js";
@@ -49,7 +50,9 @@ test("think: while streaming, no tag fragment ever shows, however the deltas are
       let text = "";
       for (const d of deltas) {
         text += d;
-        for (const seg of splitThink(text, true)) {
+        const segs = splitThink(text);
+        // What shows: every segment, the last one (the streaming end) through closeTail.
+        for (const seg of segs.map((x, i) => (i === segs.length - 1 ? { text: closeTail(x.text) } : x))) {
           assert.ok(
             !/<\/?t(h(i(n(k)?)?)?)?(?![a-z])|<\/?$/.test(seg.text),
             `${JSON.stringify(seg.text)} after ${JSON.stringify(text)}`,
@@ -57,16 +60,18 @@ test("think: while streaming, no tag fragment ever shows, however the deltas are
           assert.ok(!seg.text.includes("think>"), seg.text);
         }
       }
-      assert.deepEqual(splitThink(text, true), splitThink(ANSWER));
+      assert.deepEqual(splitThink(text), splitThink(ANSWER));
     }
   }
 });
 
 test("think: an unclosed block while streaming is open reasoning with everything after the tag", () => {
-  assert.deepEqual(splitThink("<think>Still going", true), [{ think: true, text: "Still going", closed: false }]);
-  assert.deepEqual(splitThink("<think>Still going</thi", true), [{ think: true, text: "Still going", closed: false }]);
-  // Not streaming (a stored, interrupted answer): the text stays as it is.
-  assert.deepEqual(splitThink("Half a tag <thi"), [{ think: false, text: "Half a tag <thi" }]);
+  assert.deepEqual(splitThink("<think>Still going"), [{ think: true, text: "Still going", closed: false }]);
+  assert.equal(closeTail(splitThink("<think>Still going</thi")[0].text), "Still going");
+  assert.equal(closeTail("Half a tag <thi"), "Half a tag ");
+  assert.equal(closeTail("Press <kbd>Ctrl</k"), "Press <kbd>Ctrl");
+  // Comparisons are no tags: `a < b` stays.
+  assert.equal(closeTail("if a < b"), "if a < b");
 });
 
 test("think timings: start at the tag, follow the deltas, end at the closing tag, settle when stopped", () => {
@@ -170,4 +175,78 @@ test("form messages: text is `name: value` lines, json an object; unsafe names a
   assert.deepEqual(parseOptions('["a", 2, "b"]'), ["a", "b"]);
   assert.deepEqual(parseOptions("not json"), []);
   assert.equal(parseOptions(JSON.stringify(Array(500).fill("x"))).length, 100);
+});
+
+test("message_file images and agent tool details fold into the answer", () => {
+  let s = emptyAnswer();
+  for (const ev of [
+    { event: "message_file", type: "image", url: "https://img.example/a.png", belongs_to: "assistant" },
+    { event: "message_file", type: "image", url: "/files/u.png", belongs_to: "user" },
+    { event: "message_file", type: "document", url: "https://img.example/a.pdf" },
+    {
+      event: "agent_thought",
+      position: 1,
+      tool: "current_time",
+      tool_labels: { current_time: { en_US: "Current Time", zh_Hans: "当前时间" } },
+      tool_input: '{"tz": "Asia/Tokyo"}',
+    },
+    { event: "agent_thought", position: 1, tool: "current_time", tool_labels: {}, observation: "18:04" },
+  ])
+    s = reduce(s, ev, 1);
+  assert.deepEqual(s.files, [{ type: "image", url: "https://img.example/a.png" }]);
+  assert.deepEqual(s.tools, [
+    {
+      position: 1,
+      names: ["current_time"],
+      thought: "",
+      labels: { current_time: { en_US: "Current Time", zh_Hans: "当前时间" } },
+      input: '{"tz": "Asia/Tokyo"}',
+      output: "18:04",
+    },
+  ]);
+  // Stored and read back: labels, input and output survive; junk in them does not.
+  const stored = normalizeMessage({ role: "bot", text: "x", tools: [{ ...s.tools[0], labels: { a: { en_US: 5 } } }] });
+  assert.deepEqual(stored.tools[0].labels, { a: {} });
+  assert.equal(stored.tools[0].output, "18:04");
+});
+
+test("a stream cut because the page goes away is stored as streaming (interrupted on return), not failed", async () => {
+  const conv = { id: "c", conversationId: null, title: "", updated: 0, messages: [], inputs: {} };
+  let fail;
+  const saved = [];
+  const ctl = createController({
+    cfg: { urls: { talk: "talk" } },
+    t: (k) => k,
+    bot: "Bot",
+    transport: {
+      talk: (url, body, { onEvent }) =>
+        new Promise((resolve, reject) => {
+          onEvent({ event: "message", answer: "Part one", conversation_id: "c1", message_id: "m1" });
+          fail = reject;
+        }),
+    },
+    view: {
+      appended() {},
+      schedule() {},
+      finished() {},
+      renderAll() {},
+      dropFrom() {},
+      busy() {},
+      answerText: () => "",
+    },
+    gate: { required: false, token: () => null },
+    form: { invalid: () => false, values: () => ({}) },
+    save: (c) => saved.push(structuredClone(c.messages)),
+    store: { save() {} },
+    emit() {},
+    conv,
+  });
+  assert.equal(ctl.send("hello"), true);
+  ctl.leave();
+  fail(Object.assign(new Error("network error"), { code: "stream_broken" }));
+  await new Promise((r) => setTimeout(r, 0));
+  const last = saved.at(-1).at(-1);
+  assert.equal(last.error, null);
+  assert.equal(last.streaming, true);
+  assert.equal(last.text, "Part one");
 });

@@ -26,7 +26,7 @@ function label(box) {
 /** Renders answer `text` into `el`; m: {streaming, thinks: [{start, end, done}]} of the message. */
 export function renderReply(el, text, m = {}) {
   const streaming = !!m.streaming;
-  const segs = splitThink(text, streaming);
+  const segs = splitThink(text);
   if (!segs.some((s) => s.think)) {
     if (el.csSegs) el.replaceChildren();
     el.csSegs = false;

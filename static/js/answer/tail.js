@@ -15,9 +15,10 @@ function inFence(text) {
   return !!fence;
 }
 
-/** The last paragraph of a streaming answer completed: open code, strong and links closed. */
+/** The last paragraph of a streaming answer completed: open code, strong and links closed, partial tags held. */
 export function closeTail(text) {
-  const src = String(text || "");
+  // A tag still arriving (`<thi`, `</butt`, `<br`) waits for the delta that completes it.
+  const src = String(text || "").replace(/<\/?(?:[a-z][^<>\n]{0,80})?$/i, "");
   if (!src || inFence(src)) return src;
   const cut = src.lastIndexOf("\n\n") + 1;
   const head = src.slice(0, cut);

@@ -3,37 +3,27 @@
 
 const OPEN = /<think\s*>|<details\b[^>]*\bdata-think\b[^>]*>/i;
 const CLOSE = { think: /<\/think\s*>/i, details: /<\/details\s*>/i };
-// The start of a tag that the next delta may complete: hidden while streaming, so it never flashes.
-const PARTIAL_OPEN = /<(?:t(?:h(?:i(?:n(?:k\s*)?)?)?)?|d(?:e(?:t(?:a(?:i(?:l(?:s[^>]*)?)?)?)?)?)?)?$/i;
-const PARTIAL_CLOSE = /<(?:\/(?:t(?:h(?:i(?:n(?:k\s*)?)?)?)?|d(?:e(?:t(?:a(?:i(?:l(?:s\s*)?)?)?)?)?)?)?)?$/i;
 const FLAG = /\[ENDTHINKFLAG\]/g;
-
-const trimEnd = (s, re) => s.replace(re, "");
 
 /**
  * The answer as segments: {think: false, text} for the answer itself, {think: true, text, closed} for
- * reasoning. `streaming` hides a tag cut off at the end of the text (the next delta completes it).
+ * reasoning; an unclosed block runs to the end. (A tag cut off at a streaming end: answer/tail.js.)
  */
-export function splitThink(text, streaming = false) {
-  const src = String(text || "");
+export function splitThink(text) {
   const out = [];
-  let rest = src;
+  let rest = String(text || "");
   while (rest) {
     const open = OPEN.exec(rest);
     if (!open) {
-      out.push({ think: false, text: streaming ? trimEnd(rest, PARTIAL_OPEN) : rest });
+      out.push({ think: false, text: rest });
       break;
     }
     if (open.index > 0) out.push({ think: false, text: rest.slice(0, open.index) });
     const after = rest.slice(open.index + open[0].length);
     const close = CLOSE[/^<think/i.test(open[0]) ? "think" : "details"].exec(after);
-    if (!close) {
-      const body = streaming ? trimEnd(after, PARTIAL_CLOSE) : after;
-      out.push({ think: true, text: body.replace(FLAG, "").trim(), closed: false });
-      break;
-    }
-    out.push({ think: true, text: after.slice(0, close.index).replace(FLAG, "").trim(), closed: true });
-    rest = after.slice(close.index + close[0].length).replace(/^\s+/, "");
+    const body = close ? after.slice(0, close.index) : after;
+    out.push({ think: true, text: body.replace(FLAG, "").trim(), closed: !!close });
+    rest = close ? after.slice(close.index + close[0].length).replace(/^\s+/, "") : "";
   }
   return out.filter((s) => s.think || s.text);
 }

@@ -5,6 +5,7 @@ import { $, clone, h, show } from "../dom.js";
 import { errorKey, formatCount } from "../i18n.js";
 import { renderReply } from "../answer/render.js";
 import { gateImages } from "../markdown.js";
+import { loadChunk } from "./lazy.js";
 
 /** ctx: {t, lang, cfg, preview, send(text), running(), plain(box, text, render)} */
 export function buildNode(m, { t }) {
@@ -100,7 +101,7 @@ function renderProgress(li, m, { t, lang, cfg }) {
         state(s) === "failed" ? h("span", { class: "cs-muted", text: ` (${t("stepFailed")})` }) : null,
       ),
     ),
-    ...m.tools.flatMap((tool) => tool.names.map((name, i) => toolStep(tool, name, i, { t, lang }))),
+    ...m.tools.flatMap((tool) => tool.names.map((name, i) => toolStep(tool, name, i, { t, lang, cfg }))),
   );
 }
 
@@ -116,73 +117,27 @@ export function toolLabel(tool, name, lang) {
   return (key && labels[key]) || name;
 }
 
-// With show_tool_details the server sends the input and output: collapsed, as code.
-function toolStep(tool, name, i, { t, lang }) {
+// With show_tool_details the server sends the input and output: collapsed, as code (lazy `details`).
+function toolStep(tool, name, i, { t, lang, cfg }) {
   const text = t("usedTool", { name: toolLabel(tool, name, lang) });
-  if (i > 0 || (!tool.input && !tool.output)) return h("li", { class: "cs-step cs-step-done", dir: "auto", text });
-  const code = (title, body) =>
-    body ? [h("p", { class: "cs-tool-io", text: title }), h("pre", { tabindex: 0 }, h("code", { text: body }))] : [];
-  return h(
-    "li",
-    { class: "cs-step cs-step-done" },
-    h(
-      "details",
-      { class: "cs-tool" },
-      h("summary", { dir: "auto", text }),
-      ...code(t("answer.toolInput"), tool.input),
-      ...code(t("answer.toolOutput"), tool.output),
-    ),
-  );
+  const li = h("li", { class: "cs-step cs-step-done", dir: "auto", text });
+  if (i === 0 && (tool.input || tool.output))
+    loadChunk(cfg.chunks, "details").then((d) => li.replaceChildren(d.toolDetails(text, tool, t)), noop);
+  return li;
 }
 
-// Images the app sent as files: a small gallery under the answer (gated like images in answers).
-function renderFiles(li, answer, m, { t }) {
-  const files = Array.isArray(m.files) ? m.files : [];
+const noop = () => {};
+
+// Images the app sent as files: a small gallery under the answer (lazy `details`), gated like images in answers.
+function renderFiles(li, answer, m, { t, cfg }) {
   if (li.csFiles === m.files) return;
   li.csFiles = m.files;
   if (li.csGallery) li.csGallery.remove();
   li.csGallery = null;
-  if (!files.length) return;
-  const box = h("div", { class: "cs-files", role: "group", "aria-label": t("answer.files") });
-  // Built in an inert document: no image loads before the gate below decided.
-  const inert = document.implementation.createHTMLDocument("");
-  const holder = inert.createElement("div");
-  for (const f of files) {
-    const img = inert.createElement("img");
-    img.setAttribute("loading", "lazy");
-    img.setAttribute("referrerpolicy", "no-referrer");
-    img.setAttribute("alt", t("answer.image"));
-    img.setAttribute("src", f.url);
-    holder.append(img);
-  }
-  gateImages(holder);
-  box.append(...holder.childNodes);
-  answer.after(box);
-  li.csGallery = box;
-}
-
-function renderSources(li, m, { t, lang, cfg, preview }) {
-  const sources = $("[data-cs-sources]", li);
-  if (preview) sources.open = true;
-  const cites = cfg.showSources !== false && Array.isArray(m.citations) ? m.citations : [];
-  show(sources, cites.length > 0);
-  if (!cites.length || li.csCites === m.citations) return;
-  li.csCites = m.citations;
-  $("[data-cs-sources-label]", li).textContent = `${t("sources")} (${formatCount(lang, cites.length)})`;
-  $("[data-cs-source-list]", li).replaceChildren(
-    ...cites.map((c) =>
-      h(
-        "li",
-        { class: "cs-source", dir: "auto" },
-        h("span", { class: "cs-source-name", text: c.document || c.dataset || "—" }),
-        c.dataset && c.document ? h("span", { class: "cs-source-set", text: c.dataset }) : null,
-        c.content
-          ? h("p", {
-              class: "cs-source-text",
-              text: c.content.length > 400 ? c.content.slice(0, 400) + "…" : c.content,
-            })
-          : null,
-      ),
-    ),
-  );
+  if (!Array.isArray(m.files) || !m.files.length) return;
+  loadChunk(cfg.chunks, "details").then((d) => {
+    if (li.csFiles !== m.files) return;
+    li.csGallery = d.gallery(m.files, t, gateImages);
+    answer.after(li.csGallery);
+  }, noop);
 }
