@@ -141,3 +141,29 @@ function renderFiles(li, answer, m, { t, cfg }) {
     answer.after(li.csGallery);
   }, noop);
 }
+
+function renderSources(li, m, { t, lang, cfg, preview }) {
+  const sources = $("[data-cs-sources]", li);
+  if (preview) sources.open = true;
+  const cites = cfg.showSources !== false && Array.isArray(m.citations) ? m.citations : [];
+  show(sources, cites.length > 0);
+  if (!cites.length || li.csCites === m.citations) return;
+  li.csCites = m.citations;
+  $("[data-cs-sources-label]", li).textContent = `${t("sources")} (${formatCount(lang, cites.length)})`;
+  $("[data-cs-source-list]", li).replaceChildren(
+    ...cites.map((c) =>
+      h(
+        "li",
+        { class: "cs-source", dir: "auto" },
+        h("span", { class: "cs-source-name", text: c.document || c.dataset || "—" }),
+        c.dataset && c.document ? h("span", { class: "cs-source-set", text: c.dataset }) : null,
+        c.content
+          ? h("p", {
+              class: "cs-source-text",
+              text: c.content.length > 400 ? c.content.slice(0, 400) + "…" : c.content,
+            })
+          : null,
+      ),
+    ),
+  );
+}
