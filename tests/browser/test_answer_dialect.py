@@ -209,6 +209,9 @@ def test_think_block_streams_open_with_a_running_timer_then_folds_and_survives_r
     answer = dchat.last_bot().locator("[data-cs-answer]")
     assert answer.locator("strong").inner_text() == "moon"
     assert page.evaluate("() => window.__seen") == []
+    # Announced without its reasoning.
+    page.wait_for_function("() => document.querySelector('[data-cs-live]').textContent.includes('moon')")
+    assert "visitor asks" not in page.locator("[data-cs-live]").text_content()
     # Opened by the visitor, it shows the reasoning as markdown.
     label.click()
     expect(think.locator(".cs-think-body")).to_contain_text("The moon pulls the sea.")

@@ -77,6 +77,16 @@ export function createView(deps) {
     show(el.jump, false);
   }
 
+  // What is announced: the answer without its reasoning blocks.
+  function answerText(index) {
+    const answer = nodes[index] && $("[data-cs-answer]", nodes[index]);
+    if (!answer) return "";
+    return [...answer.children]
+      .filter((c) => !c.classList.contains("cs-think"))
+      .map((c) => c.textContent)
+      .join("");
+  }
+
   el.scroll.addEventListener(
     "scroll",
     () => {
@@ -130,7 +140,7 @@ export function createView(deps) {
       el.live.textContent = "";
       setTimeout(() => (el.live.textContent = text), 60);
     },
-    answerText: (index) => (nodes[index] && $("[data-cs-answer]", nodes[index])?.textContent) || "",
+    answerText,
     indexOf: (li) => nodes.indexOf(li),
   };
 }
