@@ -219,8 +219,8 @@ test("a stream cut because the page goes away is stored as streaming (interrupte
     t: (k) => k,
     bot: "Bot",
     transport: {
-      talk: (url, body, { onEvent }) =>
-        new Promise((resolve, reject) => {
+      talk: (_url, _body, { onEvent }) =>
+        new Promise((_resolve, reject) => {
           onEvent({ event: "message", answer: "Part one", conversation_id: "c1", message_id: "m1" });
           fail = reject;
         }),
