@@ -13,8 +13,9 @@ _CSP_BASE = (
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
-    # Read-aloud plays the speak endpoint's audio from a blob: URL (docs/voice.md).
-    "media-src 'self' blob:",
+    # Read-aloud plays the speak endpoint's audio from a blob: URL (docs/voice.md); audio and video
+    # links in answers play in place (https only; preload none: nothing loads until played).
+    "media-src 'self' blob: https:",
     "connect-src 'self'",
     "font-src 'self'",
     "manifest-src 'self'",

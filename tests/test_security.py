@@ -28,7 +28,7 @@ def test_csp_directives():
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": "'self' data: https:",
-        "media-src": "'self' blob:",
+        "media-src": "'self' blob: https:",
         "connect-src": "'self'",
         "font-src": "'self'",
         "manifest-src": "'self'",

@@ -19,6 +19,9 @@ import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
 import { createView } from "./chat/view.js";
 import { startVoice } from "./voice/loader.js";
+import { setAnswerActions } from "./answer/actions.js";
+import { setThinkLabels } from "./answer/render.js";
+import { withoutThink } from "./answer/think.js";
 
 function readConfig(root) {
   try {
@@ -68,6 +71,9 @@ export function startChat(root, cfg) {
   setImageHosts(cfg.imageHosts);
   setImageLabel((host) => t("imageShow", { host }));
   setRenderFailure(() => view.failed());
+  // Answer dialect: buttons, abbr: links and forms send through the controller, like the composer.
+  setAnswerActions({ send: (q) => ctl.send(q), load: () => loadChunk(cfg.chunks, "forms"), t });
+  setThinkLabels(t, lang);
   content = createContent({ el, cfg, t, bot, notices, plain: view.plain, send, conv });
 
   const access = createAccess({
@@ -148,7 +154,7 @@ export function startChat(root, cfg) {
     } else if (action === "export") exportChat();
     else if (action === "close") emit("close");
     else if (action === "expand") emit("expand");
-    else if (action === "copy" && index >= 0) copyText(ctl.conv.messages[index].text, btn, t("copy"));
+    else if (action === "copy" && index >= 0) copyText(withoutThink(ctl.conv.messages[index].text), btn, t("copy"));
     else if ((action === "regenerate" || action === "retry") && index >= 0) ctl.retry(index);
   });
 

@@ -5,6 +5,9 @@ import DOMPurify from "dompurify";
 import { splitBlocks } from "./blocks.js";
 import { checkURL, imageHostAllowed } from "./answer-urls.js";
 import { overBudget, tame } from "./tame.js";
+import { enhanceAnswer } from "./answer/actions.js";
+import { closeTail } from "./answer/tail.js";
+import { h } from "./dom.js";
 
 export { checkURL, imageHostAllowed, setImageHosts } from "./answer-urls.js";
 
@@ -13,6 +16,23 @@ export { ELEMENT_BUDGET, MAX_COSTLY, MAX_DEPTH, MAX_MARKUP, overBudget, tame } f
 const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeHTML = (s) => String(s).replace(/[&<>"']/g, (c) => ESC[c]);
 const defaultText = Renderer.prototype.text;
+
+// The inline HTML Dify apps use (issue 13) passes as markup; every other tag stays visible as text.
+// The sanitizer below still decides which attributes survive (none that script or style).
+const HTML_TAGS = new Set(
+  "br details summary sub sup kbd mark u s img a abbr button form label input textarea select option".split(" "),
+);
+const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
+export function htmlPiece(text) {
+  let out = "";
+  let at = 0;
+  for (const m of String(text).matchAll(TAG)) {
+    if (!HTML_TAGS.has(m[2].toLowerCase())) continue;
+    out += escapeHTML(text.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + escapeHTML(text.slice(at));
+}
 
 // Raw HTML inside an answer is shown as text, never interpreted; the sanitizer is the second wall.
 const marked = new Marked({
@@ -29,7 +49,7 @@ const marked = new Marked({
     },
   },
   renderer: {
-    html: ({ text }) => escapeHTML(text),
+    html: ({ text }) => htmlPiece(text),
     // Whatever state the lexer was in, a text token leaves here escaped.
     text(token) {
       return defaultText.call(this, token.escaped ? { ...token, escaped: false } : token);
@@ -79,8 +99,21 @@ const TAGS = [
   "td",
   "a",
   "img",
+  // Issue 13: inline HTML and the interactive parts of Dify's answers.
+  ...HTML_TAGS,
 ];
-const ATTRS = ["href", "title", "src", "alt", "start", "align"];
+const ATTRS = ["href", "title", "src", "alt", "start", "align", "open"];
+// Attributes only form parts and answer buttons keep (read by answer/actions.js and lazy/forms.js).
+const PART_ATTRS = {
+  BUTTON: ["data-message", "data-variant", "data-link", "data-size"],
+  FORM: ["data-format"],
+  INPUT: ["name", "type", "value", "placeholder", "checked", "data-tip", "data-options"],
+  TEXTAREA: ["name", "placeholder"],
+  SELECT: ["name"],
+  OPTION: ["value", "selected"],
+  LABEL: ["for"],
+};
+const ALL_PART_ATTRS = [...new Set(Object.values(PART_ATTRS).flat())];
 // Every attribute that makes a browser fetch or navigate, on any element; checked even if allowed.
 const URL_ATTRS = new Set([
   "href",
@@ -109,7 +142,7 @@ const URL_ATTRS = new Set([
 
 const PURIFY = {
   ALLOWED_TAGS: TAGS,
-  ALLOWED_ATTR: ATTRS,
+  ALLOWED_ATTR: [...ATTRS, ...ALL_PART_ATTRS],
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
   ALLOW_UNKNOWN_PROTOCOLS: false,
@@ -120,6 +153,24 @@ const PURIFY = {
 let configured = false;
 function configure() {
   configured = true;
+  DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
+    const name = data.attrName;
+    if (ALL_PART_ATTRS.includes(name) && !(PART_ATTRS[node.tagName] || []).includes(name)) data.keepAttr = false;
+    // A field's name is kept as a property for lazy/forms.js, never as an attribute: no name in the
+    // page can clobber document or form properties (and "name", "title" are ordinary field names).
+    else if (name === "name") {
+      node.csName = data.attrValue;
+      data.keepAttr = false;
+    }
+    // `abbr:` links send a hidden message, `#name` links scroll within the answer: kept as properties
+    // (answer/actions.js), never as a URL.
+    if (node.tagName === "A" && name === "href") {
+      const href = data.attrValue.trim();
+      if (/^abbr:/i.test(href)) node.csSay = decodeSay(href.slice(5));
+      else if (/^#[\p{L}\p{N}_-]{1,80}$/u.test(href)) node.csAnchor = href.slice(1);
+      if (node.csSay != null || node.csAnchor) data.keepAttr = false;
+    }
+  });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     if (!node.attributes) return;
     for (const { name } of [...node.attributes]) {
@@ -132,14 +183,19 @@ function configure() {
     if (node.tagName === "A" && node.hasAttribute("href")) {
       node.setAttribute("target", "_blank");
       node.setAttribute("rel", "noopener noreferrer");
-    } else if (node.tagName === "IMG") {
-      if (!node.hasAttribute("src")) node.remove();
-      else {
-        node.setAttribute("loading", "lazy");
-        node.setAttribute("referrerpolicy", "no-referrer");
-      }
+    } else if (node.tagName === "IMG" && node.hasAttribute("src")) {
+      node.setAttribute("loading", "lazy");
+      node.setAttribute("referrerpolicy", "no-referrer");
     }
   });
+}
+
+function decodeSay(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 // Sanitized DOM for markdown text; never throws (on a failure: the text in a plain paragraph).
@@ -175,6 +231,7 @@ export function setMarkdown(el, text) {
   const frag = markdownFragment(text);
   gateImages(frag);
   decorate(frag);
+  enhanceAnswer(frag);
   el.replaceChildren(frag);
 }
 
@@ -191,11 +248,14 @@ export function setImageLabel(fn) {
 }
 
 // Images from hosts not in image_hosts wait behind a button naming the host (no request until clicked).
-function gateImages(root) {
+export function gateImages(root) {
   for (const img of root.querySelectorAll("img")) {
     const checked = checkURL(img.getAttribute("src"), "image");
     if (!checked) {
-      img.remove();
+      // Not https (or pointing at the page's origin): the picture is refused, its words stay.
+      const alt = img.getAttribute("alt");
+      if (alt) img.replaceWith(h("span", { class: "cs-img-alt", text: alt }));
+      else img.remove();
       continue;
     }
     if (checked.own || imageHostAllowed(checked.url.hostname)) continue;
@@ -244,8 +304,9 @@ function setPlain(el, text) {
   el.replaceChildren(p);
 }
 
-// Renders an answer into el in stable parts so a growing answer re-renders only its tail.
-export function renderAnswer(el, text) {
+// Renders an answer into el in stable parts so a growing answer re-renders only its tail; while it
+// streams, the tail shows unclosed markup in its final form (answer/tail.js).
+export function renderAnswer(el, text, streaming = false) {
   text = String(text || "");
   if (overBudget(text)) {
     if (el.csPlain !== text) setPlain(el, text);
@@ -257,6 +318,7 @@ export function renderAnswer(el, text) {
     el.csPlain = null;
   }
   const parts = splitBlocks(text);
+  if (streaming) parts[parts.length - 1] = closeTail(parts[parts.length - 1]);
   const kids = el.children;
   for (let i = 0; i < parts.length; i++) {
     let part = kids[i];

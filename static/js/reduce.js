@@ -1,4 +1,5 @@
 // Folds the /talk events of one answer into a plain, storable message state.
+import { trackThinks } from "./answer/think.js";
 
 export function emptyAnswer() {
   return {
@@ -9,6 +10,8 @@ export function emptyAnswer() {
     citations: [],
     steps: [],
     tools: [],
+    files: [],
+    thinks: [],
     error: null,
     restarted: false,
     done: false,
@@ -74,16 +77,32 @@ function updateTools(tools, ev) {
     .filter(Boolean);
   if (!names.length && !str(ev.thought)) return tools;
   const position = Number(ev.position) || tools.length + 1;
-  const entry = { position, names, thought: str(ev.thought) };
+  const entry = { position, names, thought: str(ev.thought), labels: toolLabels(ev.tool_labels) };
+  // Inputs and outputs come only with the show_tool_details setting.
+  if (str(ev.tool_input)) entry.input = str(ev.tool_input);
+  if (str(ev.observation)) entry.output = str(ev.observation);
   const i = tools.findIndex((t) => t.position === position);
   if (i < 0) return [...tools, entry];
   const next = tools.slice();
-  // A later thought for the same position refines the earlier one; keep names if it has none.
-  next[i] = { position, names: names.length ? names : next[i].names, thought: entry.thought || next[i].thought };
+  // A later thought for the same position refines the earlier one; keep what it lacks.
+  const prev = next[i];
+  next[i] = {
+    ...prev,
+    ...entry,
+    names: names.length ? names : prev.names,
+    thought: entry.thought || prev.thought,
+    labels: Object.keys(entry.labels).length ? entry.labels : prev.labels,
+  };
   return next;
 }
 
-export function reduce(state, ev) {
+// {tool: {language: label}} as the server allow-listed it (only ever shown as text).
+function toolLabels(v) {
+  return v && typeof v === "object" && !Array.isArray(v) ? v : {};
+}
+
+/** The next state after event `ev`; `now` times reasoning blocks (answer/think.js). */
+export function reduce(state, ev, now = Date.now()) {
   if (!ev || typeof ev !== "object") return state;
   const s = { ...state };
   if (typeof ev.conversation_id === "string" && ev.conversation_id) s.conversationId = ev.conversation_id;
@@ -93,10 +112,18 @@ export function reduce(state, ev) {
     case "agent_message":
     case "text_chunk":
       s.text += str(ev.answer);
+      s.thinks = trackThinks(s.thinks, s.text, str(ev.answer), now);
       break;
     case "message_replace":
     case "text_replace":
       s.text = str(ev.answer);
+      s.thinks = trackThinks(s.thinks, s.text, s.text, now);
+      break;
+    case "message_file":
+      // Images the app made (the server let through only https and Dify's own /files/ URLs).
+      if (str(ev.url) && (!ev.type || ev.type === "image") && ev.belongs_to !== "user")
+        s.files = [...(s.files || []), { type: "image", url: str(ev.url) }].slice(0, 20);
+      else return state;
       break;
     case "message_end": {
       const res = ev.metadata && Array.isArray(ev.metadata.retriever_resources) ? ev.metadata.retriever_resources : [];

@@ -41,11 +41,29 @@ function step(s) {
 
 function tool(t) {
   if (!isObject(t)) return null;
-  return {
+  const out = {
     position: num(t.position) ?? 0,
     names: list(t.names).filter((n) => typeof n === "string"),
     thought: str(t.thought),
+    labels: {},
   };
+  // Answer dialect (issue 13): tool labels by language, and inputs/outputs with show_tool_details.
+  if (isObject(t.labels))
+    for (const [name, langs] of Object.entries(t.labels))
+      if (isObject(langs))
+        out.labels[name] = Object.fromEntries(Object.entries(langs).filter(([, v]) => typeof v === "string"));
+  if (str(t.input)) out.input = t.input;
+  if (str(t.output)) out.output = t.output;
+  return out;
+}
+
+// Reasoning block timings and the app's images (answer dialect, issue 13).
+function thinkTime(x) {
+  if (!isObject(x) || num(x.start) == null || num(x.end) == null) return null;
+  return { start: x.start, end: x.end, done: x.done === true };
+}
+function file(f) {
+  return isObject(f) && f.type === "image" && str(f.url) ? { type: "image", url: f.url } : null;
 }
 
 function messageError(e) {
@@ -71,6 +89,8 @@ export function normalizeMessage(m) {
     citations: list(m.citations).map(citation).filter(Boolean),
     steps: list(m.steps).map(step).filter(Boolean),
     tools: list(m.tools).map(tool).filter(Boolean),
+    files: list(m.files).map(file).filter(Boolean).slice(0, 20),
+    thinks: list(m.thinks).map(thinkTime).filter(Boolean),
     error: messageError(m.error),
     restarted: m.restarted === true,
     done: m.done === true,

@@ -30,6 +30,8 @@ BOMBS = [">" * 2500 + " x", "- " * 2500 + "x", "* " * 2500 + "x"]
 RENDERED_TAGS = {"P", "BR", "HR", "STRONG", "EM", "DEL", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI"}
 RENDERED_TAGS |= {"H1", "H2", "H3", "H4", "H5", "H6", "TABLE", "THEAD", "TBODY", "TR", "TH", "TD", "A", "IMG"}
 RENDERED_TAGS |= {"DIV", "BUTTON"}
+# Issue 13: the inline HTML of Dify's answer dialect (docs/answer-dialect.md), and a non-https image's words.
+RENDERED_TAGS |= {"DETAILS", "SUMMARY", "SUB", "SUP", "KBD", "MARK", "U", "S", "SPAN"}
 URL_ATTRS = "href src srcset background poster action formaction cite xlink:href data ping".split()
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -90,7 +92,8 @@ def test_smuggling_payloads_through_the_demo_bot_make_no_element_and_no_request(
     log = requests_log(page)
     chat.send("/echo " + "\n\n".join(SMUGGLING))
     answer = chat.last_bot().locator("[data-cs-answer]")
-    assert "<kbd> <table background=/console/api/logout q=<>" in answer.inner_text()
+    # <kbd> is part of the dialect now; what follows it still reads as text.
+    assert "<table background=/console/api/logout q=<>" in answer.inner_text()
     # Each payload alone too: marked's raw state began at the first tag of a paragraph.
     for payload in SMUGGLING[:8]:
         chat.send("/echo " + payload)

@@ -54,10 +54,14 @@ def frames(answer: str, citation: str) -> str:
 def assert_inert(page) -> None:
     settle(page)
     assert page.evaluate("() => window.__pwned") is None
+    # The only forms are the page's own answer forms (issue 13): no action, method, target or name,
+    # and ids only of the page's making (cs-af<n>-<i>, tying labels to fields).
     bad = page.evaluate(
         "() => [...document.querySelectorAll('.cs-log *')].filter(e => e.tagName === 'SCRIPT' || e.tagName === 'IFRAME'"
-        " || e.tagName === 'svg' || e.tagName === 'FORM'"
-        " || [...e.attributes].some(a => /^on|^style$|^id$|^name$/i.test(a.name)"
+        " || e.tagName === 'svg' || (e.tagName === 'FORM' && (e.className !== 'cs-answer-form'"
+        " || ['action', 'method', 'target'].some(n => e.hasAttribute(n))))"
+        " || [...e.attributes].some(a => /^on|^style$|^name$|^form/i.test(a.name)"
+        " || (a.name === 'id' && !/^cs-af\\d+-\\d+$/.test(a.value))"
         " || /javascript:|data:/i.test(a.value))).map(e => e.outerHTML.slice(0, 120))"
     )
     assert bad == []
@@ -70,8 +74,9 @@ def test_hostile_answer_and_citation_never_execute(chat):
     chat.send("hello")
     bot = chat.last_bot()
     assert_inert(page)
-    # Raw HTML is shown as text, not dropped silently; links keep only safe schemes.
-    assert "<img src=x onerror=window.__pwned=1>" in bot.locator("[data-cs-answer]").inner_text()
+    # Raw HTML outside the answer dialect is shown as text, not dropped silently; links keep only safe schemes.
+    assert "<script>window.__pwned=2</script>" in bot.locator("[data-cs-answer]").inner_text()
+    assert '<iframe src="javascript:parent.__pwned=8"></iframe>' in bot.locator("[data-cs-answer]").inner_text()
     assert bot.locator("[data-cs-answer] a:has-text('click me')").count() >= 1
     for href in bot.locator("[data-cs-answer] a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert href is None or href.startswith(("http:", "https:", "mailto:", "#"))
@@ -82,7 +87,7 @@ def test_hostile_answer_and_citation_never_execute(chat):
     page.reload()
     page.wait_for_selector("html[data-ready]")
     assert_inert(page)
-    assert "<img src=x onerror=window.__pwned=1>" in chat.last_bot().locator("[data-cs-answer]").inner_text()
+    assert "<script>window.__pwned=2</script>" in chat.last_bot().locator("[data-cs-answer]").inner_text()
 
 
 def test_hostile_question_through_the_demo_bot_echo_never_executes(chat):

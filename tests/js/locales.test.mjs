@@ -48,6 +48,7 @@ const SAME_AS_ENGLISH = {
   // The French words are spelled like the English ones.
   sources: ["fr"],
   "page.botName": ["fr"],
+  "answer.image": ["fr"],
 };
 
 const PLACEHOLDER = /\{(\w+)\}/g;

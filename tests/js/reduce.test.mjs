@@ -69,8 +69,8 @@ test("agent_thought collects tool names by position and refines thoughts", () =>
     { event: "agent_thought", position: 3, tool: "", thought: "" },
   ]);
   assert.deepEqual(s.tools, [
-    { position: 1, names: ["current_time"], thought: "I checked the clock." },
-    { position: 2, names: ["search", "calculator"], thought: "" },
+    { position: 1, names: ["current_time"], thought: "I checked the clock.", labels: {} },
+    { position: 2, names: ["search", "calculator"], thought: "", labels: {} },
   ]);
 });
 

@@ -1,6 +1,7 @@
 // Sending, streaming, stopping, retrying and switching conversations. Everything it talks to is
 // injected (the transport, the view, the access gate, the form), so it runs under `node --test`.
 import { errorKey } from "../i18n.js";
+import { settleThinks } from "../answer/think.js";
 import { emptyAnswer, reduce } from "../reduce.js";
 import { cutAnswer, rememberCurrent, titleFrom } from "./conversation.js";
 
@@ -18,6 +19,7 @@ export function createController(deps) {
   let conv = deps.conv;
   let running = null; // {controller, index}
   let extraInputs = {}; // inputs set by the host page that have no field in the form
+  let leaving = false; // the page is going away: its cancelled stream is no failure of the answer
 
   const inputsNow = () => ({ ...conv.inputs, ...extraInputs, ...form.values() });
 
@@ -74,6 +76,8 @@ export function createController(deps) {
         },
       });
     } catch (e) {
+      // Stored as streaming when the page went away; it shows as interrupted on return, not as an error.
+      if (leaving) return;
       if (e && e.name === "AbortError") m = { ...m, stopped: true };
       else if (e?.code === "limit_reached" && owner === conv) {
         // Today's messages are used up: the question goes back to the composer, nothing is lost.
@@ -96,7 +100,7 @@ export function createController(deps) {
         needAccess = gate.required && (e?.status === 401 || ACCESS_CODES.has(code));
       }
     }
-    m = { ...m, streaming: false, done: true, at: m.at ?? Date.now() };
+    m = { ...m, streaming: false, done: true, at: m.at ?? Date.now(), thinks: settleThinks(m.thinks, Date.now()) };
     running = null;
     if (owner !== conv) {
       // The visitor switched conversations mid-answer: finish storing it where it belongs.
@@ -150,6 +154,9 @@ export function createController(deps) {
     },
     get running() {
       return !!running;
+    },
+    leave() {
+      leaving = true;
     },
     setInputs(inputs) {
       extraInputs = { ...extraInputs, ...inputs };

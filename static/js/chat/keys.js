@@ -14,7 +14,10 @@ export function wireInput({ el, cfg, ctl, view, drawer, emit, fresh, content, sa
   });
   el.stop.addEventListener("click", () => ctl.stop());
   // The page may go away mid-answer: keep what has arrived so far (marked interrupted on return).
-  addEventListener("pagehide", () => save(ctl.conv));
+  addEventListener("pagehide", () => {
+    ctl.leave();
+    save(ctl.conv);
+  });
   el.jump.addEventListener("click", () => {
     view.jump();
     el.input.focus();

@@ -3,7 +3,9 @@
 // the answer, which goes through the sanitizing renderer.
 import { $, clone, h, show } from "../dom.js";
 import { errorKey, formatCount } from "../i18n.js";
-import { renderAnswer } from "../markdown.js";
+import { renderReply } from "../answer/render.js";
+import { gateImages } from "../markdown.js";
+import { loadChunk } from "./lazy.js";
 
 /** ctx: {t, lang, cfg, preview, send(text), running(), plain(box, text, render)} */
 export function buildNode(m, { t }) {
@@ -35,10 +37,14 @@ export function renderBot(li, m, last, ctx) {
   const { t } = ctx;
   syncRestartDivider(li, m, t);
   const answer = $("[data-cs-answer]", li);
-  if (li.csText !== m.text) {
-    ctx.plain(answer, m.text, () => renderAnswer(answer, m.text));
+  const streaming = !!m.streaming;
+  if (li.csText !== m.text || li.csStreaming !== streaming || li.csThinks !== m.thinks) {
+    ctx.plain(answer, m.text, () => renderReply(answer, m.text, m));
     li.csText = m.text;
+    li.csStreaming = streaming;
+    li.csThinks = m.thinks;
   }
+  renderFiles(li, answer, m, ctx);
   li.setAttribute("aria-busy", m.streaming ? "true" : "false");
   show($("[data-cs-typing]", li), m.streaming && !m.text);
   renderProgress(li, m, ctx);
@@ -95,10 +101,45 @@ function renderProgress(li, m, { t, lang, cfg }) {
         state(s) === "failed" ? h("span", { class: "cs-muted", text: ` (${t("stepFailed")})` }) : null,
       ),
     ),
-    ...m.tools.flatMap((tool) =>
-      tool.names.map((name) => h("li", { class: "cs-step cs-step-done", text: t("usedTool", { name }) })),
-    ),
+    ...m.tools.flatMap((tool) => tool.names.map((name, i) => toolStep(tool, name, i, { t, lang, cfg }))),
   );
+}
+
+// A tool by its label in the page's language (`tool_labels` is keyed by Dify's en_US, zh_Hans...).
+export function toolLabel(tool, name, lang) {
+  const labels = (tool.labels && tool.labels[name]) || {};
+  const want = String(lang).replace("-", "_").toLowerCase();
+  const keys = Object.keys(labels);
+  const key =
+    keys.find((k) => k.toLowerCase() === want) ||
+    keys.find((k) => k.toLowerCase().split("_")[0] === want.split("_")[0]) ||
+    keys.find((k) => k === "en_US");
+  return (key && labels[key]) || name;
+}
+
+// With show_tool_details the server sends the input and output: collapsed, as code (lazy `details`).
+function toolStep(tool, name, i, { t, lang, cfg }) {
+  const text = t("usedTool", { name: toolLabel(tool, name, lang) });
+  const li = h("li", { class: "cs-step cs-step-done", dir: "auto", text });
+  if (i === 0 && (tool.input || tool.output))
+    loadChunk(cfg.chunks, "details").then((d) => li.replaceChildren(d.toolDetails(text, tool, t)), noop);
+  return li;
+}
+
+const noop = () => {};
+
+// Images the app sent as files: a small gallery under the answer (lazy `details`), gated like images in answers.
+function renderFiles(li, answer, m, { t, cfg }) {
+  if (li.csFiles === m.files) return;
+  li.csFiles = m.files;
+  if (li.csGallery) li.csGallery.remove();
+  li.csGallery = null;
+  if (!Array.isArray(m.files) || !m.files.length) return;
+  loadChunk(cfg.chunks, "details").then((d) => {
+    if (li.csFiles !== m.files) return;
+    li.csGallery = d.gallery(m.files, t, gateImages);
+    answer.after(li.csGallery);
+  }, noop);
 }
 
 function renderSources(li, m, { t, lang, cfg, preview }) {

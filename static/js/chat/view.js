@@ -1,6 +1,7 @@
 // The message list on screen: one node per message, at most one render per animation frame, the
 // scroll that sticks to the bottom, the busy composer, and containment of render failures (the text
 // is shown as it is and the page keeps working).
+import { setAnswerBusy } from "../answer/actions.js";
 import { $, emit, h, show } from "../dom.js";
 import { buildNode, renderBot } from "./message.js";
 import { stamp } from "./stamp.js";
@@ -78,6 +79,16 @@ export function createView(deps) {
     show(el.jump, false);
   }
 
+  // What is announced: the answer without its reasoning blocks.
+  function answerText(index) {
+    const answer = nodes[index] && $("[data-cs-answer]", nodes[index]);
+    if (!answer) return "";
+    return [...answer.children]
+      .filter((c) => !c.classList.contains("cs-think"))
+      .map((c) => c.textContent)
+      .join("");
+  }
+
   el.scroll.addEventListener(
     "scroll",
     () => {
@@ -123,6 +134,7 @@ export function createView(deps) {
       show(el.send, !on);
       show(el.stop, on);
       root.classList.toggle("cs-streaming", on);
+      setAnswerBusy(on);
       if (on && document.activeElement === el.send) el.stop.focus();
       if (!on && document.activeElement === el.stop) el.input.focus();
     },
@@ -130,7 +142,7 @@ export function createView(deps) {
       el.live.textContent = "";
       setTimeout(() => (el.live.textContent = text), 60);
     },
-    answerText: (index) => (nodes[index] && $("[data-cs-answer]", nodes[index])?.textContent) || "",
+    answerText,
     indexOf: (li) => nodes.indexOf(li),
   };
 }
