@@ -5,6 +5,7 @@ import DOMPurify from "dompurify";
 import { splitBlocks } from "./blocks.js";
 import { checkURL, imageHostAllowed } from "./answer-urls.js";
 import { overBudget, tame } from "./tame.js";
+import { mathsSyntax } from "./rich/maths-syntax.js";
 
 export { checkURL, imageHostAllowed, setImageHosts } from "./answer-urls.js";
 
@@ -38,6 +39,7 @@ const marked = new Marked({
     checkbox: ({ checked }) => (checked ? "☑ " : "☐ "),
   },
 });
+marked.use(mathsSyntax);
 
 function plainHTML(text) {
   return `<p>${escapeHTML(text).replace(/\n/g, "<br>")}</p>`;
@@ -80,7 +82,9 @@ const TAGS = [
   "a",
   "img",
 ];
-const ATTRS = ["href", "title", "src", "alt", "start", "align"];
+const ATTRS = ["href", "title", "src", "alt", "start", "align", "class"];
+// Classes only where the renderer puts them: a code block's language, the maths placeholders.
+const CODE_CLASS = /^(language-[\w+#.-]{1,40}|cs-math( cs-math-display)?)$/;
 // Every attribute that makes a browser fetch or navigate, on any element; checked even if allowed.
 const URL_ATTRS = new Set([
   "href",
@@ -122,6 +126,8 @@ function configure() {
   configured = true;
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     if (!node.attributes) return;
+    if (node.hasAttribute("class") && !(node.tagName === "CODE" && CODE_CLASS.test(node.getAttribute("class"))))
+      node.removeAttribute("class");
     for (const { name } of [...node.attributes]) {
       if (!URL_ATTRS.has(name.toLowerCase())) continue;
       const ok = (node.tagName === "A" && name === "href") || (node.tagName === "IMG" && name === "src");

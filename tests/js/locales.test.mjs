@@ -48,6 +48,8 @@ const SAME_AS_ENGLISH = {
   // The French words are spelled like the English ones.
   sources: ["fr"],
   "page.botName": ["fr"],
+  // "Diagram" is the word these languages use, spelled like the English one.
+  "rich.diagram": ["pl", "id", "nl", "sl"],
 };
 
 const PLACEHOLDER = /\{(\w+)\}/g;

@@ -4,6 +4,7 @@
 import { $, clone, h, show } from "../dom.js";
 import { errorKey, formatCount } from "../i18n.js";
 import { renderAnswer } from "../markdown.js";
+import { enhance } from "../rich/enhance.js";
 
 /** ctx: {t, lang, cfg, preview, send(text), running(), plain(box, text, render)} */
 export function buildNode(m, { t }) {
@@ -39,6 +40,7 @@ export function renderBot(li, m, last, ctx) {
     ctx.plain(answer, m.text, () => renderAnswer(answer, m.text));
     li.csText = m.text;
   }
+  enhance(answer, m.streaming, ctx);
   li.setAttribute("aria-busy", m.streaming ? "true" : "false");
   show($("[data-cs-typing]", li), m.streaming && !m.text);
   renderProgress(li, m, ctx);
