@@ -16,6 +16,8 @@ async function drawMermaid(code, dark) {
     startOnLoad: false,
     securityLevel: "strict",
     theme: dark ? "dark" : "default",
+    // Mermaid 12 lays out with ELK by default; this build carries dagre only (see no-elk.js).
+    layout: "dagre",
     maxTextSize: MAX_CODE,
     fontFamily: "system-ui, sans-serif",
   });
