@@ -11,7 +11,7 @@ const INLINE = [
   [/^\$\$(?!\$)((?:\\[^]|[^\\$])+?)\$\$/, true],
   [/^\\\(((?:\\[^]|[^\\])+?)\\\)/, false],
   [/^\\\[((?:\\[^]|[^\\])+?)\\\]/, true],
-  [/^\$(?![\s$])((?:\\[^\n]|[^\\$\n])*?[^\s\\])\$(?!\d)/, false],
+  [/^\$(?![\s$])((?:\\[^\n]|[^\\$\n])*?(?:\\[^\n]|[^\s\\$]))\$(?!\d)/, false],
 ];
 // Display maths on lines of its own: `$$` or `\[` ... `$$` or `\]`, possibly over several lines.
 const BLOCK = /^ {0,3}(?:\$\$((?:\\[^]|[^\\$])+?)\$\$|\\\[((?:\\[^]|[^\\])+?)\\\])[ \t]*(?:\n|$)/;
@@ -40,7 +40,9 @@ export const mathsSyntax = {
       name: "csMath",
       level: "inline",
       start: at(/\$|\\[([]/),
-      tokenizer(src) {
+      tokenizer(src, tokens) {
+        // A dollar right after another ("$$x$" while streaming, "\\$$x$") opens nothing.
+        if (src[0] === "$" && tokens.at(-1)?.raw.endsWith("$")) return;
         for (const [re, display] of INLINE) {
           const m = re.exec(src);
           if (m && m[1].trim()) return { type: "csMath", raw: m[0], text: m[1].trim(), display };
