@@ -34,6 +34,8 @@ function safeOptions(options) {
   const tips = options.tooltip;
   const asText = (tip) => (tip && typeof tip === "object" ? { ...tip, renderMode: "richText" } : tip);
   return {
+    // On the answer's own background unless the options choose one.
+    backgroundColor: "transparent",
     ...options,
     animation: false,
     tooltip: Array.isArray(tips) ? tips.map(asText) : asText(tips),

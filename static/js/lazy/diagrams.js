@@ -8,6 +8,13 @@ const MIN_HEIGHT = 24;
 const MAX_HEIGHT = 1600;
 const TIMEOUT_MS = 20000;
 
+// An SVG drawing and nothing that links, embeds, animates or scripts.
+const SVG_PROFILE = {
+  USE_PROFILES: { svg: true, svgFilters: true },
+  FORBID_TAGS: ["a", "foreignObject", "image", "use", "script", "animate", "set"],
+  FORBID_ATTR: ["href", "xlink:href"],
+};
+
 const frames = new WeakMap(); // the frame's window -> its diagram
 let listening = false;
 
@@ -96,7 +103,7 @@ function image(code, view, t, purify) {
   // Handler attributes are renamed first (the sanitizer drops the unknown names): Chromium reports a CSP
   // violation for a handler even in the inert document the sanitizer parses in, where it never runs.
   const text = code.replace(/(\s)(on[a-z]+\s*=)/gi, "$1cs-$2");
-  const frag = code.length <= MAX_SVG ? purify(text, "svg") : null;
+  const frag = code.length <= MAX_SVG ? purify(text, SVG_PROFILE) : null;
   const svg = frag && frag.firstElementChild;
   if (!svg || svg.localName !== "svg" || frag.childElementCount !== 1) return view.fail();
   // Shown as an image: no script, no event, no fetch, whatever the sanitizer missed.

@@ -3,6 +3,12 @@
 import temml from "temml";
 import { bounded } from "../rich/bounded.js";
 
+// What survives of temml's output: MathML elements, the LaTeX as annotation; no ids, classes, styles, links.
+const PROFILE = {
+  USE_PROFILES: { mathMl: true },
+  ADD_TAGS: ["semantics", "annotation"],
+  FORBID_ATTR: ["id", "class", "style", "href", "xlink:href"],
+};
 const OPTIONS = { annotate: true, throwOnError: true, trust: false, maxSize: 20, maxExpand: 500, strict: false };
 const made = bounded(300); // "I"/"D" + LaTeX -> sanitized <math>, or null when it does not parse
 
@@ -18,7 +24,7 @@ function render(tex, display, purify) {
     if (el.style.color) el.setAttribute("mathcolor", el.style.color);
     el.removeAttribute("style");
   }
-  const math = purify(holder, "math").querySelector("math");
+  const math = purify(holder, PROFILE).querySelector("math");
   if (!math) return null;
   math.setAttribute("display", display ? "block" : "inline");
   return math;

@@ -1,48 +1,14 @@
 // Maths, highlighted code and diagrams in answers. This part is in the main bundle and stays small: it
 // finds what a finished block needs and loads the chunk that does it (static/js/lazy/{maths,highlight,
-// diagrams}.js). Whatever a chunk makes from the answer enters the page through purify() below.
+// diagrams}.js). Whatever a chunk makes from an answer's text enters the page only through purify().
 import DOMPurify from "dompurify";
 import { loadChunk } from "../chat/lazy.js";
 
-const DIAGRAMS = new Set(["mermaid", "echarts", "svg"]);
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-// The sanitizer's profiles for what the chunks make: MathML (the LaTeX kept as its annotation) and SVG
-// shown as an image. Neither keeps ids, classes, styles or links.
-const PROFILES = {
-  math: {
-    USE_PROFILES: { mathMl: true },
-    ADD_TAGS: ["semantics", "annotation"],
-    FORBID_ATTR: ["id", "class", "style", "href", "xlink:href"],
-    RETURN_DOM_FRAGMENT: true,
-  },
-  svg: {
-    USE_PROFILES: { svg: true, svgFilters: true },
-    FORBID_TAGS: ["a", "foreignObject", "image", "use", "script", "animate", "set"],
-    FORBID_ATTR: ["href", "xlink:href"],
-    RETURN_DOM_FRAGMENT: true,
-  },
-};
-export function purify(input, profile) {
-  return DOMPurify.sanitize(input, PROFILES[profile]);
-}
+const DIAGRAM = /language-(mermaid|echarts|svg)\b/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/gm;
 
-const lang = (code) => /(?:^| )language-(\S+)/.exec(code.className)?.[1].toLowerCase() || "";
-
-// How many code fences of a block's source are closed: only those are final while it streams.
-function closedFences(src) {
-  let open = null;
-  let closed = 0;
-  for (const line of String(src || "").split("\n")) {
-    const f = FENCE.exec(line);
-    if (!f) continue;
-    if (!open) open = f[1];
-    else if (f[1][0] === open[0] && f[1].length >= open.length && line.trim() === f[1]) {
-      open = null;
-      closed++;
-    }
-  }
-  return closed;
-}
+// The page's one sanitizer, with the profile a chunk asks for (MathML, SVG); returns a fragment.
+const purify = (input, profile) => DOMPurify.sanitize(input, { ...profile, RETURN_DOM_FRAGMENT: true });
 
 /** After each render of an answer (ctx: {cfg, t}): every block whose text is final gets maths,
  * highlighting and diagrams; a chunk that fails to load leaves the text as it is. */
@@ -57,13 +23,13 @@ export function enhance(answer, streaming, { cfg, t }) {
     if (final) part.csRich = part.csSource;
     const maths = part.querySelectorAll("code.cs-math");
     if (maths.length) use("maths", (m) => m.typeset(maths, env));
+    // While a block streams, only its closed fences are final (an open one is always the last).
     const codes = [...part.querySelectorAll("pre > code")];
-    // While a block streams, its closed fences are final; the open one (always the last) is not.
-    const ready = final ? codes.length : Math.min(codes.length, closedFences(part.csSource));
-    const plain = [];
-    const diagrams = [];
-    for (const code of codes.slice(0, ready)) (DIAGRAMS.has(lang(code)) ? diagrams : plain).push(code);
+    const closed = final ? codes.length : (String(part.csSource).match(FENCE) || []).length >> 1;
+    const ready = codes.slice(0, closed);
+    const plain = ready.filter((c) => !DIAGRAM.test(c.className));
     if (plain.length) use("highlight", (m) => m.highlight(plain, env));
-    if (diagrams.length && final) use("diagrams", (m) => m.draw(diagrams, env));
+    const diagrams = ready.filter((c) => DIAGRAM.test(c.className));
+    if (final && diagrams.length) use("diagrams", (m) => m.draw(diagrams, env));
   }
 }
