@@ -212,7 +212,10 @@ def _rich_text(size: int = 50_000) -> str:
             f"```javascript\nconst tide = (h) => Math.sin(h / {section}) * 2.5; // metres\n```\n"
         )
         if section % 3 == 1:
-            parts.append(f"\n```mermaid\ngraph LR\n  A[Dusk {section}] --> B{{Fog?}}\n  B -->|yes| C[Horn]\n  B -->|no| D[Lamp]\n```\n")
+            parts.append(
+                f"\n```mermaid\ngraph LR\n  A[Dusk {section}] --> B{{Fog?}}\n"
+                "  B -->|yes| C[Horn]\n  B -->|no| D[Lamp]\n```\n"
+            )
         elif section % 3 == 2:
             values = [rng.randint(1, 9) for _ in range(4)]
             parts.append(
@@ -222,7 +225,8 @@ def _rich_text(size: int = 50_000) -> str:
         else:
             parts.append(
                 '\n```svg\n<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
-                f'<rect width="120" height="40" rx="6" fill="#2a6f97"/><text x="12" y="26" fill="#fff">{section}</text></svg>\n```\n'
+                '<rect width="120" height="40" rx="6" fill="#2a6f97"/>'
+                f'<text x="12" y="26" fill="#fff">{section}</text></svg>\n```\n'
             )
     return "".join(parts)
 

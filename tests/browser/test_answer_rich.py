@@ -36,9 +36,11 @@ def strict(page, host):
     # parses, which Chromium reports even where nothing could run).
     page.on(
         "console",
-        lambda m: "Content Security Policy" in m.text
-        and "/gen/frame/" not in (m.location or {}).get("url", "")
-        and page.csp_errors.append(m.text),
+        lambda m: (
+            "Content Security Policy" in m.text
+            and "/gen/frame/" not in (m.location or {}).get("url", "")
+            and page.csp_errors.append(m.text)
+        ),
     )
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.requests = []

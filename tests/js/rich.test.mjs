@@ -7,7 +7,11 @@ import { markdownToHTML } from "../../static/js/markdown.js";
 const maths = (html) =>
   [...html.matchAll(/<code class="cs-math( cs-math-display)?">([^<]*)<\/code>/g)].map((m) => [
     m[1] ? "display" : "inline",
-    m[2].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"'),
+    m[2]
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"'),
   ]);
 
 test("every delimiter form becomes a maths placeholder with its LaTeX intact", () => {
@@ -23,7 +27,9 @@ test("every delimiter form becomes a maths placeholder with its LaTeX intact", (
 });
 
 test("display maths on lines of its own, over several lines, is one block", () => {
-  const html = markdownToHTML("Before\n$$\n\\begin{aligned} a &= b \\\\ c &= *d* \\end{aligned}\n$$\nafter\n\n\\[\nx_1\n\\]");
+  const html = markdownToHTML(
+    "Before\n$$\n\\begin{aligned} a &= b \\\\ c &= *d* \\end{aligned}\n$$\nafter\n\n\\[\nx_1\n\\]",
+  );
   assert.deepEqual(maths(html), [
     ["display", "\\begin{aligned} a &= b \\\\ c &= *d* \\end{aligned}"],
     ["display", "x_1"],

@@ -8,20 +8,22 @@ const esc = (s) => s.replace(/[&<>"]/g, (c) => ESC[c]);
 // `$x$`: no space just inside either dollar and no digit right after the closing one (Pandoc's rule), so
 // "costs $5 and $10" stays text. One line only; `\$` inside is a literal dollar.
 const INLINE = [
-  [/^\$\$(?!\$)((?:\\[^]|[^\\$])+?)\$\$/, true],
-  [/^\\\(((?:\\[^]|[^\\])+?)\\\)/, false],
-  [/^\\\[((?:\\[^]|[^\\])+?)\\\]/, true],
+  [/^\$\$(?!\$)((?:\\[\s\S]|[^\\$])+?)\$\$/, true],
+  [/^\\\(((?:\\[\s\S]|[^\\])+?)\\\)/, false],
+  [/^\\\[((?:\\[\s\S]|[^\\])+?)\\\]/, true],
   [/^\$(?![\s$])((?:\\[^\n]|[^\\$\n])*?(?:\\[^\n]|[^\s\\$]))\$(?!\d)/, false],
 ];
 // Display maths on lines of its own: `$$` or `\[` ... `$$` or `\]`, possibly over several lines.
-const BLOCK = /^ {0,3}(?:\$\$((?:\\[^]|[^\\$])+?)\$\$|\\\[((?:\\[^]|[^\\])+?)\\\])[ \t]*(?:\n|$)/;
+const BLOCK = /^ {0,3}(?:\$\$((?:\\[\s\S]|[^\\$])+?)\$\$|\\\[((?:\\[\s\S]|[^\\])+?)\\\])[ \t]*(?:\n|$)/;
 
 // Where a candidate may start: marked cuts plain text (or a paragraph, for blocks) there so the tokenizer
 // gets a chance.
-const at = (re, skip = 0) => (src) => {
-  const m = re.exec(src);
-  return m ? m.index + skip : undefined;
-};
+const at =
+  (re, skip = 0) =>
+  (src) => {
+    const m = re.exec(src);
+    return m ? m.index + skip : undefined;
+  };
 
 export const mathsSyntax = {
   extensions: [
