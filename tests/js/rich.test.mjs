@@ -84,3 +84,11 @@ test("the LaTeX is escaped text in the placeholder, never markup", () => {
 test("a code block keeps its language class for highlighting and diagrams", () => {
   assert.ok(markdownToHTML("```mermaid\ngraph TD\n```").includes('<code class="language-mermaid">'));
 });
+
+test("unclosed delimiters in a long text stay cheap", () => {
+  // Dollars are not among the delimiters the renderer caps, so many unclosed ones reach the parser.
+  const text = "$$ a, ".repeat(1).concat("price $ 5 ".repeat(1500), "x".repeat(3000));
+  const start = performance.now();
+  markdownToHTML(text);
+  assert.ok(performance.now() - start < 1000, "took too long");
+});

@@ -7,14 +7,15 @@ const esc = (s) => s.replace(/[&<>"]/g, (c) => ESC[c]);
 
 // `$x$`: no space just inside either dollar and no digit right after the closing one (Pandoc's rule), so
 // "costs $5 and $10" stays text. One line only; `\$` inside is a literal dollar.
+// Delimiters that may span lines look at most 4,000 characters ahead, so an unclosed one costs little.
 const INLINE = [
-  [/^\$\$(?!\$)((?:\\[\s\S]|[^\\$])+?)\$\$/, true],
-  [/^\\\(((?:\\[\s\S]|[^\\])+?)\\\)/, false],
-  [/^\\\[((?:\\[\s\S]|[^\\])+?)\\\]/, true],
+  [/^\$\$(?!\$)((?:\\[\s\S]|[^\\$]){1,4000}?)\$\$/, true],
+  [/^\\\(((?:\\[\s\S]|[^\\]){1,4000}?)\\\)/, false],
+  [/^\\\[((?:\\[\s\S]|[^\\]){1,4000}?)\\\]/, true],
   [/^\$(?![\s$])((?:\\[^\n]|[^\\$\n])*?(?:\\[^\n]|[^\s\\$]))\$(?!\d)/, false],
 ];
 // Display maths on lines of its own: `$$` or `\[` ... `$$` or `\]`, possibly over several lines.
-const BLOCK = /^ {0,3}(?:\$\$((?:\\[\s\S]|[^\\$])+?)\$\$|\\\[((?:\\[\s\S]|[^\\])+?)\\\])[ \t]*(?:\n|$)/;
+const BLOCK = /^ {0,3}(?:\$\$((?:\\[\s\S]|[^\\$]){1,4000}?)\$\$|\\\[((?:\\[\s\S]|[^\\]){1,4000}?)\\\])[ \t]*(?:\n|$)/;
 
 // Where a candidate may start: marked cuts plain text (or a paragraph, for blocks) there so the tokenizer
 // gets a chance.
