@@ -62,7 +62,7 @@ def frames_of(page):
 def test_maths_code_and_diagrams_render_from_a_streamed_answer(strict):
     page = strict.page
     strict.send("/echo " + ANSWER)
-    page.wait_for_function(DRAWN, arg=2, timeout=30_000)
+    page.wait_for_function(DRAWN, arg=2, timeout=90_000)
     answer = page.locator(ANSWER_SEL).last
     # Maths: every delimiter form, the LaTeX intact (x\,dx kept its backslash), prices left alone.
     page.wait_for_function("() => document.querySelectorAll('[data-cs-answer] math').length === 4")
@@ -103,7 +103,7 @@ def test_maths_code_and_diagrams_render_from_a_streamed_answer(strict):
 def test_the_toggle_shows_and_hides_a_diagrams_code(strict):
     page = strict.page
     strict.send("/echo " + ANSWER)
-    page.wait_for_function(DRAWN, arg=2, timeout=30_000)
+    page.wait_for_function(DRAWN, arg=2, timeout=90_000)
     fig = page.locator(".cs-diagram").first
     box = page.locator(".cs-code:has(code.language-mermaid)")
     toggle = fig.locator(".cs-diagram-toggle")
@@ -120,10 +120,10 @@ def test_the_toggle_shows_and_hides_a_diagrams_code(strict):
 def test_a_stored_answer_renders_the_same_after_a_reload(strict):
     page = strict.page
     strict.send("/echo " + ANSWER)
-    page.wait_for_function(DRAWN, arg=2, timeout=30_000)
+    page.wait_for_function(DRAWN, arg=2, timeout=90_000)
     page.reload()
     page.wait_for_selector("html[data-ready]")
-    page.wait_for_function(DRAWN, arg=2, timeout=30_000)
+    page.wait_for_function(DRAWN, arg=2, timeout=90_000)
     page.wait_for_function("() => document.querySelectorAll('[data-cs-answer] math').length === 4")
     assert page.locator(f"{ANSWER_SEL} span.hljs-keyword").count() >= 2
     assert page.locator(f"{ANSWER_SEL} img.cs-diagram-img").count() == 1
@@ -132,7 +132,7 @@ def test_a_stored_answer_renders_the_same_after_a_reload(strict):
 def test_a_diagram_that_fails_shows_its_code_and_a_note(strict):
     page = strict.page
     strict.send("/echo ```echarts\n{not json\n```\n\n```mermaid\nthis is not a diagram ]]]\n```")
-    page.wait_for_function("() => document.querySelectorAll('[data-cs-failed]').length === 2", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-cs-failed]').length === 2", timeout=90_000)
     notes = page.locator(".cs-diagram-failed")
     assert notes.first.text_content() == "This diagram could not be drawn: its code is shown instead."
     assert page.locator(".cs-code:has(code.language-echarts)").is_visible()
@@ -157,7 +157,7 @@ def test_hostile_maths_svg_mermaid_and_echarts_run_nothing_and_change_nothing_el
     strict.send("/echo hello")
     before = page_shape(page)
     strict.send("/echo " + HOSTILE)
-    page.wait_for_function(SETTLED, timeout=30_000)
+    page.wait_for_function(SETTLED, timeout=90_000)
     answer = page.locator(ANSWER_SEL).last
     # Nothing ran, on the page or in a frame.
     assert page.evaluate("() => window.__pwned") is None

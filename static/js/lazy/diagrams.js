@@ -6,7 +6,7 @@ const MAX_CODE = 50000;
 const MAX_SVG = 200000;
 const MIN_HEIGHT = 24;
 const MAX_HEIGHT = 1600;
-const TIMEOUT_MS = 20000;
+const TIMEOUT_MS = 45000;
 
 // An SVG drawing and nothing that links, embeds, animates or scripts.
 const SVG_PROFILE = {

@@ -34,6 +34,7 @@ export const mathsSyntax = {
       // marked passes the text after a paragraph's first character: only a real line start counts.
       start: at(/\n {0,3}(?:\$\$|\\\[)/, 1),
       tokenizer(src) {
+        if (!/^ {0,3}[$\\]/.test(src)) return; // the common case, answered cheaply
         const m = BLOCK.exec(src);
         if (m && (m[1] || m[2]).trim()) return { type: "csMathBlock", raw: m[0], text: (m[1] || m[2]).trim() };
       },
@@ -44,6 +45,7 @@ export const mathsSyntax = {
       level: "inline",
       start: at(/\$|\\[([]/),
       tokenizer(src, tokens) {
+        if (src[0] !== "$" && src[0] !== "\\") return;
         // A dollar right after another ("$$x$" while streaming, "\\$$x$") opens nothing.
         if (src[0] === "$" && tokens.at(-1)?.raw.endsWith("$")) return;
         for (const [re, display] of INLINE) {
