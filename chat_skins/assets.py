@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,10 @@ CONTENT_TYPES = {
 COMPRESSIBLE = {".js", ".mjs", ".css", ".svg", ".json", ".map", ".webmanifest", ".txt", ".ico"}
 # An SVG opened directly is a document on Dify's origin: never let it run anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+# The diagram frame (an opaque origin) loads its script and chunks as modules, which are fetched with CORS;
+# they are public code, so any origin may read them. Chunk names carry their content hash.
+FRAME_DIR = "gen/frame/"
+HASHED_CHUNK = re.compile(r"chunk-[A-Z0-9]{8}\.js")
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,9 @@ def serve_asset(request: Request, name: str) -> Response:
     if os.path.splitext(name)[1].lower() == ".svg":
         headers.append(("Content-Security-Policy", SVG_CSP))
     versioned = request.args.get("v") == found.digest
+    if name.startswith(FRAME_DIR):
+        headers.append(("Access-Control-Allow-Origin", "*"))
+        versioned = versioned or bool(HASHED_CHUNK.fullmatch(name[len(FRAME_DIR) :]))
     return web.answer(
         request,
         web.Body(found.body, found.gzipped, found.digest),

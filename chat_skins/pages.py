@@ -110,7 +110,8 @@ def _page(request: Request, settings: Settings, settings_key: Any, fetch_app: Ca
     if hit is not None and hit.params is params:
         return hit, vary
     body = web.Body.of(_render(settings, skin, params, variant))
-    return _pages.put(key, Page(params, body, page_headers(settings.allowed_origins))), vary
+    # frame-src 'self': answers' diagrams are drawn in the plugin's sandboxed diagram frame.
+    return _pages.put(key, Page(params, body, page_headers(settings.allowed_origins, "'self'"))), vary
 
 
 # No template: this page must show even when the templates are what broke.

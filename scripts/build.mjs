@@ -57,3 +57,19 @@ for (const entry of styles) {
 console.log(
   `built ${scripts.length} scripts, ${lazyEntries.length} lazy chunks and ${styles.length + 1} stylesheets into ${out}`,
 );
+
+// The diagram frame (a sandboxed page of its own): its script loads mermaid or ECharts on demand, split
+// into content-named chunks so each file stays small enough for the plugin daemon.
+const frameEntry = "static/js/frame/diagram.js";
+if (existsSync(frameEntry)) {
+  await build({
+    ...common,
+    entryPoints: [frameEntry],
+    outdir: join(out, "frame"),
+    format: "esm",
+    splitting: true,
+    chunkNames: "chunk-[hash]",
+    alias: { "elkjs/lib/elk.bundled.js": "./static/js/frame/no-elk.js" },
+    target: "es2020",
+  });
+}

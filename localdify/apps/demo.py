@@ -34,6 +34,7 @@ COMMANDS = {
     "/nouser": "the end user is missing (`user not found`, wrapped in `invalid_param`)",
     "/endless": "a very long answer at human pace: the host's 240 s chat-stream cut ends it",
     "/echo": "answers the rest of the message verbatim (for testing hostile answers)",
+    "/rich": "a 50,000-character answer with maths, highlighted code, mermaid, ECharts and SVG",
 }
 
 CITATIONS = [
@@ -190,6 +191,43 @@ def _long_text() -> str:
             sentence = " ".join(rng.choice(words) for _ in range(rng.randint(10, 22)))
             parts.append(sentence.capitalize() + ". ")
         parts.append(f"\n\n- item {section}.1 with `code`\n- item {section}.2 with **bold**\n")
+    return "".join(parts)
+
+
+def _rich_text(size: int = 50_000) -> str:
+    """Maths, code in two languages and a diagram in most sections, up to about `size` characters; long
+    paragraphs keep it within the renderer's element budget, so all of it renders as markdown."""
+    rng = random.Random(13)
+    words = "lamp keeper tide harbor beacon lantern signal fog bell ledger oil wick glass chart".split()
+    parts = ["# Rich log\n"]
+    section = 0
+    while sum(map(len, parts)) < size:
+        section += 1
+        prose = [" ".join(rng.choice(words) for _ in range(90)).capitalize() for _ in range(3)]
+        parts.append(
+            f"\n## Watch {section}\n\n{prose[0]}, where $E = mc^{section}$ and \\(x\\,dx\\) cost $5 and $10.\n\n"
+            f"{prose[1]}.\n\n$$\\int_0^{{{section}}} x^2\\,dx = \\frac{{{section}^3}}{{3}}$$\n\n{prose[2]}.\n\n"
+            f"```python\ndef watch(hour: int) -> str:\n"
+            f'    """Round {section}."""\n    return f"{{hour:02d}}:{section:02d}"  # log\n```\n\n'
+            f"```javascript\nconst tide = (h) => Math.sin(h / {section}) * 2.5; // metres\n```\n"
+        )
+        if section % 3 == 1:
+            parts.append(
+                f"\n```mermaid\ngraph LR\n  A[Dusk {section}] --> B{{Fog?}}\n"
+                "  B -->|yes| C[Horn]\n  B -->|no| D[Lamp]\n```\n"
+            )
+        elif section % 3 == 2:
+            values = [rng.randint(1, 9) for _ in range(4)]
+            parts.append(
+                '\n```echarts\n{"xAxis": {"type": "category", "data": ["18h", "22h", "02h", "06h"]}, '
+                f'"yAxis": {{"type": "value"}}, "series": [{{"type": "line", "data": {values}}}]}}\n```\n'
+            )
+        else:
+            parts.append(
+                '\n```svg\n<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+                '<rect width="120" height="40" rx="6" fill="#2a6f97"/>'
+                f'<text x="12" y="26" fill="#fff">{section}</text></svg>\n```\n'
+            )
     return "".join(parts)
 
 
@@ -364,6 +402,11 @@ class DemoBackend(Backend):
         yield self._pause(0.2)
         yield from self._deltas(turn, _long_text(), gap=0.004)
         yield self._end(turn, CITATIONS, tokens=9000)
+
+    def _cmd_rich(self, turn: Turn) -> Iterator[Step]:
+        yield self._pause(0.2)
+        yield from self._deltas(turn, _rich_text(), gap=0.004)
+        yield self._end(turn, tokens=15000)
 
     def _cmd_slow(self, turn: Turn) -> Iterator[Step]:
         yield self._pause(4.0)

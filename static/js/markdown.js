@@ -8,6 +8,7 @@ import { overBudget, tame } from "./tame.js";
 import { enhanceAnswer } from "./answer/actions.js";
 import { closeTail } from "./answer/tail.js";
 import { h } from "./dom.js";
+import { mathsSyntax } from "./rich/maths-syntax.js";
 
 export { checkURL, imageHostAllowed, setImageHosts } from "./answer-urls.js";
 
@@ -58,6 +59,7 @@ const marked = new Marked({
     checkbox: ({ checked }) => (checked ? "☑ " : "☐ "),
   },
 });
+marked.use(mathsSyntax);
 
 function plainHTML(text) {
   return `<p>${escapeHTML(text).replace(/\n/g, "<br>")}</p>`;
@@ -102,7 +104,7 @@ const TAGS = [
   // Issue 13: inline HTML and the interactive parts of Dify's answers.
   ...HTML_TAGS,
 ];
-const ATTRS = ["href", "title", "src", "alt", "start", "align", "open"];
+const ATTRS = ["href", "title", "src", "alt", "start", "align", "open", "class"];
 // Attributes only form parts and answer buttons keep (read by answer/actions.js and lazy/forms.js).
 const PART_ATTRS = {
   BUTTON: ["data-message", "data-variant", "data-link", "data-size"],
@@ -114,6 +116,8 @@ const PART_ATTRS = {
   LABEL: ["for"],
 };
 const ALL_PART_ATTRS = [...new Set(Object.values(PART_ATTRS).flat())];
+// Classes only where the renderer puts them: a code block's language, the maths placeholders.
+const CODE_CLASS = /^(language-[\w+#.-]{1,40}|cs-math( cs-math-display)?)$/;
 // Every attribute that makes a browser fetch or navigate, on any element; checked even if allowed.
 const URL_ATTRS = new Set([
   "href",
@@ -173,6 +177,8 @@ function configure() {
   });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     if (!node.attributes) return;
+    if (node.hasAttribute("class") && !(node.tagName === "CODE" && CODE_CLASS.test(node.getAttribute("class"))))
+      node.removeAttribute("class");
     for (const { name } of [...node.attributes]) {
       if (!URL_ATTRS.has(name.toLowerCase())) continue;
       const ok = (node.tagName === "A" && name === "href") || (node.tagName === "IMG" && name === "src");

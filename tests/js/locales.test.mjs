@@ -49,6 +49,8 @@ const SAME_AS_ENGLISH = {
   sources: ["fr"],
   "page.botName": ["fr"],
   "answer.image": ["fr"],
+  // "Diagram" is the word these languages use, spelled like the English one.
+  "rich.diagram": ["pl", "id", "nl", "sl"],
 };
 
 const PLACEHOLDER = /\{(\w+)\}/g;

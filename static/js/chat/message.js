@@ -6,6 +6,7 @@ import { errorKey, formatCount } from "../i18n.js";
 import { renderReply } from "../answer/render.js";
 import { gateImages } from "../markdown.js";
 import { loadChunk } from "./lazy.js";
+import { enhance } from "../rich/enhance.js";
 
 /** ctx: {t, lang, cfg, preview, send(text), running(), plain(box, text, render)} */
 export function buildNode(m, { t }) {
@@ -45,6 +46,7 @@ export function renderBot(li, m, last, ctx) {
     li.csThinks = m.thinks;
   }
   renderFiles(li, answer, m, ctx);
+  enhance(answer, m.streaming, ctx);
   li.setAttribute("aria-busy", m.streaming ? "true" : "false");
   show($("[data-cs-typing]", li), m.streaming && !m.text);
   renderProgress(li, m, ctx);

@@ -1,0 +1,71 @@
+// Syntax highlighting of closed code blocks (highlight.js, its common languages), built as DOM from
+// highlight.js's token tree: text nodes and <span class="hljs-<scope>">, never an HTML string.
+import hljs from "highlight.js/lib/common";
+import { bounded } from "../rich/bounded.js";
+
+// Past this, a block is shown plain: highlighting it would hold the main thread too long.
+const MAX_CODE = 20000;
+const made = bounded(200); // language + code -> highlighted fragment
+
+function build(node, into) {
+  for (const child of node.children) {
+    if (typeof child === "string") {
+      into.append(child);
+      continue;
+    }
+    const scope = typeof child.scope === "string" ? child.scope.split(".")[0] : "";
+    const span = document.createElement("span");
+    if (/^[a-z_-]+$/.test(scope)) span.className = `hljs-${scope}`;
+    build(child, span);
+    into.append(span);
+  }
+}
+
+function render(language, text) {
+  const result = hljs.highlight(text, { language, ignoreIllegals: true });
+  const root = result._emitter && result._emitter.rootNode;
+  if (!root) return null;
+  const frag = document.createDocumentFragment();
+  build(root, frag);
+  // Only if the tokens hold exactly the code: never show anything else than what was written.
+  return frag.textContent === text ? frag : null;
+}
+
+function label(code, language) {
+  const box = code.closest(".cs-code");
+  if (!box || box.querySelector(".cs-code-lang")) return;
+  const tag = document.createElement("span");
+  tag.className = "cs-code-lang";
+  tag.textContent = language;
+  box.prepend(tag);
+}
+
+/** Highlights each code block not yet done, one block per task so none holds the page long. */
+export async function highlight(codes) {
+  for (const code of codes) {
+    if (!code.isConnected || code.csHighlighted) continue;
+    code.csHighlighted = true;
+    const named = /(?:^| )language-(\S+)/.exec(code.className)?.[1] || "";
+    const language = hljs.getLanguage(named) ? named : "";
+    if (named) label(code, hljs.getLanguage(named)?.name || named);
+    const text = code.textContent;
+    if (!language || text.length > MAX_CODE) continue;
+    const key = `${language}\n${text}`;
+    let frag = made.get(key);
+    if (frag === undefined) {
+      // Yield between blocks that need work (a cached one is a cheap clone).
+      await new Promise((go) => setTimeout(go));
+      if (!code.isConnected) continue;
+      try {
+        frag = render(language, text);
+      } catch {
+        frag = null;
+      }
+      made.set(key, frag);
+    }
+    if (frag && code.textContent === text) {
+      code.replaceChildren(frag.cloneNode(true));
+      code.classList.add("hljs");
+    }
+  }
+}
