@@ -3,7 +3,7 @@ import "./embed-bridge.js";
 import { emit } from "./dom.js";
 import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
-import { sampleConversation } from "./preview.js";
+import { sampleConversation, startPreview } from "./preview.js";
 import { createStore, memoryBackend } from "./store.js";
 import { talk } from "./talk.js";
 import { createAccess } from "./chat/access.js";
@@ -13,6 +13,7 @@ import { createSaver, freshConversation, loadConversation } from "./chat/convers
 import { createDrawer } from "./chat/drawer.js";
 import { exportConversation } from "./chat/export.js";
 import { hooks } from "./chat/hooks.js";
+import { loadChunk } from "./chat/lazy.js";
 import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
 import { createNotices } from "./chat/notices.js";
@@ -141,6 +142,15 @@ export function startChat(root, cfg) {
   }
 
   view.renderAll();
+  if (preview) {
+    const ctx = { root, cfg, t, bot, input: el.input };
+    startPreview(el, (data) =>
+      loadChunk(cfg.chunks, "trial").then(
+        (m) => m.applyTrial(data, ctx),
+        () => {},
+      ),
+    );
+  }
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
   if (locked && !cfg.accessMisconfigured) access.resume();
