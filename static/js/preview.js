@@ -57,6 +57,8 @@ export function startPreview({ scroll, jump }, apply) {
   jump.remove(); // nothing to jump to in a picture of the top of the chat
 
   if (window.parent === window) return;
+  // Framed, a preview is a picture: the gallery makes the frame inert, and so does the page itself.
+  document.body.inert = true;
   addEventListener("message", (e) => {
     if (e.origin === location.origin && e.source === window.parent) apply(e.data);
   });
