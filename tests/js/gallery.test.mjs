@@ -24,14 +24,20 @@ test("the accent palette is color.py's, colour for colour", () => {
 });
 
 test("snippets: absolute URLs, only the values given, attributes escaped", () => {
-  const plain = snippets({ skin: "kawaii", botName: "", accent: "", avatarUrl: "" }, { base: BASE, fallbackName: "Demo" });
+  const plain = snippets(
+    { skin: "kawaii", botName: "", accent: "", avatarUrl: "" },
+    { base: BASE, fallbackName: "Demo" },
+  );
   assert.equal(plain.settings, "skin: kawaii");
   assert.equal(plain.url, "https://dify.example/e/hook123/kawaii");
   assert.equal(
     plain.iframe,
     '<iframe src="https://dify.example/e/hook123/kawaii" title="Demo" style="width:100%;height:640px;border:0" allow="clipboard-write"></iframe>',
   );
-  assert.equal(plain.script, '<script src="https://dify.example/e/hook123/embed.js" data-skin="kawaii" async></script>');
+  assert.equal(
+    plain.script,
+    '<script src="https://dify.example/e/hook123/embed.js" data-skin="kawaii" async></script>',
+  );
 
   const name = '<img src=x onerror=alert(1)> "Bob" & co';
   const all = snippets(
