@@ -139,7 +139,7 @@ def test_one_card_per_registered_skin_each_one_link_with_inert_previews():
         # The previews are live pages that nobody can tab into or hear.
         assert '<div class="g-previews" inert aria-hidden="true">' in card
         frames = re.findall(r"<iframe [^>]*>", card)
-        assert [re.search(r'src="([^"]+)"', f).group(1) for f in frames] == [
+        assert [re.search(r' data-src="([^"]+)"', f).group(1) for f in frames] == [
             f"{name}?preview=1&amp;theme=light&amp;lang=en",
             f"{name}?preview=1&amp;theme=dark&amp;lang=en",
         ]

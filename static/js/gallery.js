@@ -98,7 +98,20 @@ if (form && main) {
     for (const e of entries) e.target.style.setProperty("--g-scale", String(e.contentRect.width / frameWidth));
   });
   for (const box of document.querySelectorAll(".g-frame")) sizes.observe(box);
-  // A lazy preview that loads after a change gets the current values too.
+  // Each preview is a whole chat page, and same-origin frames share the gallery's thread: load only
+  // those near the screen (the browser's own lazy loading reaches much further ahead).
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        near.unobserve(e.target);
+        e.target.src = e.target.dataset.src;
+      }
+    },
+    { rootMargin: "300px 0px" },
+  );
+  for (const f of frames()) near.observe(f);
+  // A preview that loads after a change gets the current values too.
   for (const f of frames()) f.addEventListener("load", () => current && post(f, current));
   for (const button of document.querySelectorAll("button[data-copy]")) {
     const label = button.textContent;
