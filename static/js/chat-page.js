@@ -3,7 +3,7 @@ import "./embed-bridge.js";
 import { emit } from "./dom.js";
 import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
-import { sampleConversation } from "./preview.js";
+import { sampleConversation, startPreview } from "./preview.js";
 import { createStore, memoryBackend, memoryStore } from "./store.js";
 import { talk } from "./talk.js";
 import { createAccess } from "./chat/access.js";
@@ -175,6 +175,15 @@ export function startChat(root, cfg) {
       (m) => m.applyPrefill({ cfg, el, ctl, content, fresh }),
       () => (el.input.value = cfg.prefill.q || ""),
     );
+  if (preview) {
+    const ctx = { root, cfg, t, bot, input: el.input };
+    startPreview(el, (data) =>
+      loadChunk(cfg.chunks, "trial").then(
+        (m) => m.applyTrial(data, ctx),
+        () => {},
+      ),
+    );
+  }
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
   if (locked && !cfg.accessMisconfigured) access.resume();

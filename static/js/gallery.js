@@ -1,48 +1,25 @@
-// The skin gallery: absolute URLs and snippets are built here, since only the browser knows the public URL.
+// The skin gallery: the "try your own" form, applied live to every preview (same-origin frames, by
+// postMessage), and the snippets to copy. Absolute URLs are built here: only the browser knows the public URL.
+import { copyOrSelect } from "./gallery/copy.js";
+import { accentPalette } from "./gallery/palette.js";
+import { snippets } from "./gallery/snippets.js";
+import { cleanAccent, cleanAvatar, cleanName, trialMessage } from "./gallery/values.js";
+
 const main = document.getElementById("g-main");
+const form = document.getElementById("g-form");
 const status = document.getElementById("g-status");
-const config = JSON.parse(main?.dataset.config || "{}");
-const botName = config.botName || "Assistant";
 
-const escapeAttr = (text) =>
-  String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/** The public URL of a sibling endpoint path, relative to this page (`/e/<hook>/skins`). */
-export const urlFor = (path, base = document.baseURI) => new URL(path, base).href;
-
-/** The three things a card copies, for skin `name`. */
-export function snippets(name, base = document.baseURI, bot = botName) {
-  const url = urlFor(name, base);
-  return {
-    url,
-    iframe: `<iframe src="${escapeAttr(url)}" title="${escapeAttr(bot)}" style="width:100%;height:640px;border:0" allow="clipboard-write"></iframe>`,
-    script: `<script src="${escapeAttr(urlFor("embed.js", base))}" data-skin="${escapeAttr(name)}" async></script>`,
-  };
-}
-
-async function writeClipboard(text) {
+function readConfig() {
   try {
-    await navigator.clipboard.writeText(text);
-    return true;
+    return JSON.parse(main?.dataset.config || "{}") || {};
   } catch {
-    // Older browsers and insecure contexts: copy from a temporary, off-screen text area.
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand("copy");
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
+    return {};
   }
 }
+
+const config = readConfig();
+const words = config.strings || {};
+const frames = () => document.querySelectorAll(".g-preview iframe");
 
 let clearTimer = 0;
 function announce(text) {
@@ -52,19 +29,108 @@ function announce(text) {
   clearTimer = setTimeout(() => (status.textContent = ""), 4000);
 }
 
-for (const card of document.querySelectorAll(".g-card[data-skin]")) {
-  const name = card.dataset.skin;
-  const parts = snippets(name);
-  const code = card.querySelector("[data-url]");
-  if (code) code.textContent = parts.url;
-  for (const button of card.querySelectorAll("button[data-copy]")) {
+/** The form's values, cleaned like the settings they stand for. */
+function values() {
+  const f = form.elements;
+  const accentSet = f.accent_color.dataset.set !== undefined;
+  return {
+    skin: f.skin.value,
+    botName: cleanName(f.bot_name.value),
+    accent: accentSet ? cleanAccent(f.accent_color.value) : "",
+    avatarUrl: cleanAvatar(f.avatar_url.value),
+  };
+}
+
+const key = (v) => JSON.stringify([v.botName, v.accent, v.avatarUrl]);
+const start = config.start || {};
+const startKey = key({ botName: start.botName || "", accent: start.accent || "", avatarUrl: start.avatarUrl || "" });
+
+function post(frame, msg) {
+  // Same origin only: a preview that navigated elsewhere never receives the values.
+  frame.contentWindow?.postMessage(msg, location.origin);
+}
+
+function render() {
+  const v = values();
+  const f = form.elements;
+  document.getElementById("g-accent-value").textContent = v.accent || words.try_accent_none || "";
+  const badAvatar = f.avatar_url.value.trim() !== "" && !v.avatarUrl;
+  f.avatar_url.setAttribute("aria-invalid", String(badAvatar));
+  document.getElementById("g-avatar-error").textContent = badAvatar ? words.try_avatar_bad || "" : "";
+  for (const card of document.querySelectorAll(".g-card[data-skin]"))
+    card.toggleAttribute("data-chosen", card.dataset.skin === v.skin);
+  const parts = snippets(v, { fallbackName: config.botName });
+  for (const out of document.querySelectorAll("[data-out]")) out.textContent = parts[out.dataset.out] ?? "";
+  return v;
+}
+
+let current = null; // the message every preview shows, or null while the form holds the endpoint's own values
+let frame = 0;
+function update() {
+  frame = 0;
+  const v = render();
+  const changed = key(v) !== startKey;
+  if (!changed && !current) return;
+  current = trialMessage({ botName: v.botName, avatarUrl: v.avatarUrl, palette: v.accent && accentPalette(v.accent) });
+  for (const f of frames()) post(f, current);
+}
+const schedule = () => (frame ||= requestAnimationFrame(update));
+
+if (form && main) {
+  const accent = form.elements.accent_color;
+  if (accent.hasAttribute("data-start-set")) accent.dataset.set = "";
+  accent.addEventListener("input", () => (accent.dataset.set = ""));
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("submit", (e) => e.preventDefault());
+  form.addEventListener("reset", () => {
+    // `reset` fires before the fields go back to their defaults.
+    setTimeout(() => {
+      if (accent.hasAttribute("data-start-set")) accent.dataset.set = "";
+      else delete accent.dataset.set;
+      schedule();
+    });
+  });
+  // Each preview is a page of --g-frame-w CSS pixels, scaled to the width its box has.
+  const frameWidth =
+    Number.parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--g-frame-w")) || 400;
+  const sizes = new ResizeObserver((entries) => {
+    for (const e of entries) e.target.style.setProperty("--g-scale", String(e.contentRect.width / frameWidth));
+  });
+  for (const box of document.querySelectorAll(".g-frame")) sizes.observe(box);
+  // Each preview is a whole chat page, and same-origin frames share the gallery's thread: load only
+  // those near the screen (the browser's own lazy loading reaches much further ahead).
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        near.unobserve(e.target);
+        e.target.src = e.target.dataset.src;
+      }
+    },
+    { rootMargin: "300px 0px" },
+  );
+  for (const f of frames()) near.observe(f);
+  // A preview that loads after a change gets the current values too.
+  for (const f of frames()) f.addEventListener("load", () => current && post(f, current));
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    const label = button.textContent;
+    let restore = 0;
     button.addEventListener("click", async () => {
-      const text = parts[button.dataset.copy];
-      const ok = await writeClipboard(text);
+      const out = document.getElementById(`g-out-${button.dataset.copy}`);
+      const ok = await copyOrSelect(out.textContent, out);
       for (const other of document.querySelectorAll("button[data-copied]")) other.removeAttribute("data-copied");
-      if (ok) button.setAttribute("data-copied", "");
-      card.dataset.lastCopy = ok ? text : "";
-      announce(ok ? config.copied || "Copied." : config.copyFailed || "Could not copy.");
+      clearTimeout(restore);
+      if (ok) {
+        button.setAttribute("data-copied", "");
+        button.textContent = words.copied_short || label;
+        restore = setTimeout(() => {
+          button.textContent = label;
+          button.removeAttribute("data-copied");
+        }, 2000);
+      }
+      announce(ok ? words.copied : words.copy_selected);
     });
   }
+  update();
 }

@@ -46,3 +46,20 @@ export function sampleConversation(t) {
     ],
   };
 }
+
+/**
+ * A preview opens at the top of the sample (the question and the start of the answer, as a visitor
+ * first sees them) and takes the gallery's "try your own" values from the page that frames it, if
+ * that page is on this origin; lazy/trial.js checks and applies them.
+ */
+export function startPreview({ scroll, jump }, apply) {
+  scroll.scrollTop = 0;
+  jump.remove(); // nothing to jump to in a picture of the top of the chat
+
+  if (window.parent === window) return;
+  // Framed, a preview is a picture: the gallery makes the frame inert, and so does the page itself.
+  document.body.inert = true;
+  addEventListener("message", (e) => {
+    if (e.origin === location.origin && e.source === window.parent) apply(e.data);
+  });
+}
