@@ -2,6 +2,7 @@
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { expandDark } from "./css-dark.mjs";
 
 const out = "static/gen";
 rmSync(out, { recursive: true, force: true });
@@ -38,7 +39,7 @@ const baseDir = "static/css/base";
 const baseParts = readdirSync(baseDir)
   .filter((name) => name.endsWith(".css"))
   .sort();
-const baseCss = baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n");
+const baseCss = expandDark(baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n"));
 await build({
   ...common,
   stdin: { contents: baseCss, loader: "css", resolveDir: baseDir, sourcefile: "base.css" },
@@ -52,7 +53,17 @@ for (const name of readdirSync("static/css/skins")) {
 }
 for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
-  await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
+  await build({
+    ...common,
+    stdin: {
+      contents: expandDark(readFileSync(entry, "utf8")),
+      loader: "css",
+      resolveDir: "static/css",
+      sourcefile: rel,
+    },
+    outfile: join(out, rel),
+    target: "chrome100",
+  });
 }
 console.log(
   `built ${scripts.length} scripts, ${lazyEntries.length} lazy chunks and ${styles.length + 1} stylesheets into ${out}`,
