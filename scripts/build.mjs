@@ -2,6 +2,7 @@
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { expandDark } from "./css-dark.mjs";
 import { fontFaces } from "./fonts.mjs";
 
 const out = "static/gen";
@@ -39,7 +40,7 @@ const baseDir = "static/css/base";
 const baseParts = readdirSync(baseDir)
   .filter((name) => name.endsWith(".css"))
   .sort();
-const baseCss = baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n");
+const baseCss = expandDark(baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n"));
 await build({
   ...common,
   stdin: { contents: baseCss, loader: "css", resolveDir: baseDir, sourcefile: "base.css" },
@@ -53,7 +54,17 @@ for (const name of readdirSync("static/css/skins")) {
 }
 for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
-  await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
+  await build({
+    ...common,
+    stdin: {
+      contents: expandDark(readFileSync(entry, "utf8")),
+      loader: "css",
+      resolveDir: "static/css",
+      sourcefile: rel,
+    },
+    outfile: join(out, rel),
+    target: "chrome100",
+  });
   // A skin's bundled type (static/css/fonts/<skin>.css) leads its stylesheet.
   if (rel.startsWith("skins/")) prependFonts(basename(rel, ".css"), join(out, rel));
 }
