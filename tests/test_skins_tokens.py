@@ -152,14 +152,23 @@ def css_rules(css: str) -> list[tuple[list[str], list[tuple[str, str]]]]:
 
 
 def subject(selector: str) -> str:
-    """The compound a selector styles: its last one, without the `:root[...]` and `[dir]` context before it."""
-    depth, last = 0, 0
-    for i, ch in enumerate(selector):
+    """What a selector styles: its last compound with a class (`.cs-chip:hover`), and the element after it if the
+    last one has none (`.cs-typing span`); the context before it (`[dir]`, `:root[...]`, `.cs-empty`) is left out."""
+    compounds, depth, current = [], 0, ""
+    for ch in selector.replace(">", " ").replace("+", " ").replace("~", " "):
         depth += ch == "("
         depth -= ch == ")"
-        if depth == 0 and ch in " >+~":
-            last = i + 1
-    return selector[last:].strip()
+        if ch == " " and depth == 0:
+            if current:
+                compounds.append(current)
+            current = ""
+        else:
+            current += ch
+    compounds.append(current)
+    tail = [compounds.pop()]
+    while compounds and "." not in tail[0].split("(")[0]:
+        tail.insert(0, compounds.pop())
+    return " ".join(tail)
 
 
 def family(prop: str) -> str:
