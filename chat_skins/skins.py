@@ -98,7 +98,7 @@ SKINS: tuple[Skin, ...] = (
         "notebook",
         "Notebook",
         "Handwriting on ruled paper: ink, pencil, highlighter and a spiral binding.",
-        ("#c9a56f", "#2b2219"),
+        ("#c9a56f", "#5a4030"),
         {"zh_Hans": "笔记本", "ja_JP": "ノート", "pt_BR": "Caderno"},
     ),
 )
