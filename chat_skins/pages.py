@@ -78,7 +78,9 @@ _pages: web.BoundedCache[tuple, Page] = web.BoundedCache(RENDER_CACHE_SIZE)
 
 def _render(settings: Settings, skin: Skin, params: Mapping | None, variant: dict[str, Any]) -> bytes:
     config = build_config(settings, skin, params, **variant)
-    return web.jinja.get_template("base.html").render(page_context(config, skin)).encode("utf-8")
+    # A skin's own template (templates/skins/<name>.html) extends base.html and fills its blocks.
+    template = web.jinja.select_template([f"skins/{skin.name}.html", "base.html"])
+    return template.render(page_context(config, skin)).encode("utf-8")
 
 
 # What a request asks for, from its raw strings: most requests repeat the same few, so the parsing

@@ -80,6 +80,27 @@ SKINS: tuple[Skin, ...] = (
         ("#0f766e", "#0b1513"),
         {"zh_Hans": "客服", "ja_JP": "ヘルプデスク", "pt_BR": "Suporte"},
     ),
+    Skin(
+        "novel",
+        "Visual novel",
+        "A character portrait over a painted scene, a dialogue box with a name plate, questions as choices.",
+        ("#f7dcc8", "#151131"),
+        {"zh_Hans": "视觉小说", "ja_JP": "ノベルゲーム", "pt_BR": "Romance visual"},
+    ),
+    Skin(
+        "neon",
+        "Neon",
+        "Glowing tubes over a synthwave grid: dark first, with a daylight variant.",
+        ("#f4f0ff", "#0a0614"),
+        {"zh_Hans": "霓虹", "ja_JP": "ネオン", "pt_BR": "Neon"},
+    ),
+    Skin(
+        "notebook",
+        "Notebook",
+        "Handwriting on ruled paper: ink, pencil, highlighter and a spiral binding.",
+        ("#c9a56f", "#5a4030"),
+        {"zh_Hans": "笔记本", "ja_JP": "ノート", "pt_BR": "Caderno"},
+    ),
 )
 
 DEFAULT_SKIN = "minimal"

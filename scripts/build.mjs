@@ -1,7 +1,9 @@
 // Bundles the client and minifies stylesheets into static/gen (ignored by git, shipped in the package).
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { expandDark } from "./css-dark.mjs";
+import { fontFaces } from "./fonts.mjs";
 
 const out = "static/gen";
 rmSync(out, { recursive: true, force: true });
@@ -38,7 +40,7 @@ const baseDir = "static/css/base";
 const baseParts = readdirSync(baseDir)
   .filter((name) => name.endsWith(".css"))
   .sort();
-const baseCss = baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n");
+const baseCss = expandDark(baseParts.map((name) => readFileSync(join(baseDir, name), "utf8")).join("\n"));
 await build({
   ...common,
   stdin: { contents: baseCss, loader: "css", resolveDir: baseDir, sourcefile: "base.css" },
@@ -52,7 +54,24 @@ for (const name of readdirSync("static/css/skins")) {
 }
 for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
-  await build({ ...common, entryPoints: [entry], outfile: join(out, rel), target: "chrome100" });
+  await build({
+    ...common,
+    stdin: {
+      contents: expandDark(readFileSync(entry, "utf8")),
+      loader: "css",
+      resolveDir: "static/css",
+      sourcefile: rel,
+    },
+    outfile: join(out, rel),
+    target: "chrome100",
+  });
+  // A skin's bundled type (static/css/fonts/<skin>.css) leads its stylesheet.
+  if (rel.startsWith("skins/")) prependFonts(basename(rel, ".css"), join(out, rel));
+}
+
+function prependFonts(skin, file) {
+  const faces = fontFaces(skin, file, out);
+  if (faces) writeFileSync(file, faces + readFileSync(file, "utf8"));
 }
 console.log(
   `built ${scripts.length} scripts, ${lazyEntries.length} lazy chunks and ${styles.length + 1} stylesheets into ${out}`,

@@ -55,10 +55,8 @@ def base_defaults() -> dict[str, str]:
 def themes(name: str) -> dict[str, dict[str, str]]:
     css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
     light = base_defaults() | tokens(block(css, ":root"))
+    # The dark palette is written once; the build copies it for the system's dark scheme (scripts/css-dark.mjs).
     dark = tokens(block(css, ':root[data-theme="dark"]'))
-    media = css[css.index("@media (prefers-color-scheme: dark)") :]
-    auto_dark = tokens(block(media, ':root:not([data-theme="light"])'))
-    assert dark == auto_dark, "the ?theme=dark block and the prefers-color-scheme block must be identical"
     # Links and focus use --cs-accent-text, which is the accent unless the skin sets a readable shade.
     light.setdefault("accent-text", "var(--cs-accent)")
     return {"light": light, "dark": light | dark}
@@ -109,3 +107,130 @@ def test_no_remote_resources(name):
     css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
     assert "@import" not in css
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dark_palette_is_written_once(name):
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    assert "prefers-color-scheme" not in css, "write dark once under :root[data-theme=dark]; the build adds the rest"
+    assert css.count(':root[data-theme="dark"] {') == 1
+
+
+# --- skins set tokens, components read them --------------------------------------------------------------------
+
+RULES_MARK = "/* === rules: what tokens cannot say"
+MAX_RULE_LINES = 130
+
+
+def css_rules(css: str) -> list[tuple[list[str], list[tuple[str, str]]]]:
+    """(selectors, declarations) of every style rule, at any depth of @media and @supports."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, stack, start = [], [], 0
+    i = 0
+    while i < len(css):
+        ch = css[i]
+        if ch in "\"'":
+            i = css.index(ch, i + 1) + 1
+            continue
+        if ch == "{":
+            stack.append((css[start:i].strip(), i + 1))
+            start = i + 1
+        elif ch == "}":
+            prelude, body_start = stack.pop()
+            body = css[body_start:i]
+            if not prelude.startswith("@") and "{" not in body:
+                decls = [
+                    (m.group(1).strip(), m.group(2).strip())
+                    for m in re.finditer(r"([-a-z]+)\s*:\s*((?:[^;\"']|\"[^\"]*\"|'[^']*')+)", body)
+                ]
+                out.append(([s.strip() for s in prelude.split(",")], decls))
+            start = i + 1
+        elif ch == ";" and not stack or ch == ";" and css[start:i].lstrip().startswith("@"):
+            start = i + 1
+        i += 1
+    return out
+
+
+def subject(selector: str) -> str:
+    """What a selector styles: its last compound with a class (`.cs-chip:hover`), and the element after it if the
+    last one has none (`.cs-typing span`); the context before it (`[dir]`, `:root[...]`, `.cs-empty`) is left out."""
+    compounds, depth, current = [], 0, ""
+    for ch in selector.replace(">", " ").replace("+", " ").replace("~", " "):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == " " and depth == 0:
+            if current:
+                compounds.append(current)
+            current = ""
+        else:
+            current += ch
+    compounds.append(current)
+    tail = [compounds.pop()]
+    while compounds and "." not in tail[0].split("(")[0]:
+        tail.insert(0, compounds.pop())
+    return " ".join(tail)
+
+
+def family(prop: str) -> str:
+    """Properties that set the same thing count as one: `padding-inline` is `padding`, a corner is `border-radius`."""
+    if re.fullmatch(r"border(-[a-z]+)*-radius", prop):
+        return "border-radius"
+    for head in ("border", "padding", "margin", "background", "inset"):
+        if prop == head or prop.startswith(head + "-"):
+            return head
+    return prop
+
+
+def tokenized() -> dict[tuple[str, str], str]:
+    """(subject, property family) -> the base declaration that reads a token for it."""
+    found = {}
+    for path in sorted((ROOT / "static" / "css" / "base").glob("*.css")):
+        for selectors, decls in css_rules(path.read_text(encoding="utf-8")):
+            for prop, value in decls:
+                if not prop.startswith("--") and "var(--cs-" in value:
+                    for sel in selectors:
+                        found.setdefault((subject(sel), family(prop)), f"{path.name}: {sel} {{ {prop}: {value} }}")
+    return found
+
+
+def overrides(css: str) -> list[str]:
+    """Declarations of a skin that set, outside token declarations, a property the base reads from a token."""
+    table = tokenized()
+    return [
+        f"{sel} {{ {prop}: {value} }}  -- the base has {table[(subject(sel), family(prop))]}"
+        for selectors, decls in css_rules(css)
+        for prop, value in decls
+        if not prop.startswith("--")
+        for sel in selectors
+        if (subject(sel), family(prop)) in table
+    ]
+
+
+def test_the_checker_finds_a_property_that_has_a_token():
+    css = """:root { --cs-chip-radius: 4px; }
+    .cs-empty .cs-chip, .x { border-top-left-radius: 3px; }
+    [dir="rtl"] .cs-composer { padding-inline-start: 0; }
+    @media (max-width: 5px) { .cs-title { font-size: 1px; } }
+    .cs-chip::before { content: "{;}"; }
+    .cs-msg { display: block; }
+    """
+    assert [o.split("  --")[0] for o in overrides(css)] == [
+        ".cs-empty .cs-chip { border-top-left-radius: 3px }",
+        '[dir="rtl"] .cs-composer { padding-inline-start: 0 }',
+        ".cs-title { font-size: 1px }",
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_skin_sets_tokens_not_properties_that_have_one(name):
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    assert overrides(css) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_skin_rules_are_a_short_marked_section_after_the_tokens(name):
+    css = (ROOT / "static" / "css" / "skins" / f"{name}.css").read_text(encoding="utf-8")
+    tokens_part, _, rules_part = css.partition(RULES_MARK)
+    stray = [(s, p) for s, decls in css_rules(tokens_part) for p, _ in decls if not p.startswith("--")]
+    assert stray == [], "before the rules mark, a skin only declares tokens"
+    assert len(rules_part.splitlines()) <= MAX_RULE_LINES

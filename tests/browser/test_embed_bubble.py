@@ -83,6 +83,8 @@ def test_keyboard_open_focus_escape_and_expand(page, host, site):
     page.wait_for_function("() => document.querySelector('chat-skins').classList.contains('chatskins-expanded')")
     big = panel(page).bounding_box()
     assert big["width"] > small["width"] and big["height"] > small["height"]
+    # The expanded panel still ends above the bubble (its close button), never over the composer.
+    assert big["y"] + big["height"] <= bubble_btn(page).bounding_box()["y"]
     page.evaluate("ChatSkins.expand(false)")
     assert panel(page).bounding_box() == small
 

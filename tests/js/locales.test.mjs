@@ -42,6 +42,8 @@ const SAME_AS_ENGLISH = {
   "skin.retro.label": ["pt-PT", "es", "de", "pl", "ro", "tr", "id", "nl", "sl"],
   // The city's name in these languages is spelled "Seoul" too.
   "skin.seoul.label": ["de", "vi", "id", "nl"],
+  // "Neon" is spelled the same in these languages.
+  "skin.neon.label": ["pt-BR", "de", "it", "pl", "ro", "tr", "id", "nl", "sl"],
   // "Chat" is the everyday noun in these languages (the fallback title of the page and the panel).
   "embed.title": ["pt-BR", "pt-PT", "es", "de", "it", "ro", "nl"],
   "page.title": ["pt-BR", "pt-PT", "es", "de", "it", "ro", "nl"],

@@ -58,7 +58,9 @@ export function createView(deps) {
     show(el.inputsForm, empty && form.size > 0);
     form.set(conv.inputs);
     stick = true;
-    scrollDown();
+    // A new chat opens at its welcome (on a phone the empty state is taller than the screen); a chat at its end.
+    if (empty) el.scroll.scrollTop = 0;
+    else scrollDown();
   }
 
   function schedule(i) {

@@ -13,7 +13,7 @@ export const STYLE = `:host{all:initial;color-scheme:light dark}
 :host(.chatskins-open) .chatskins-icon,:host(:not(.chatskins-open)) .chatskins-close-icon{display:none}
 .chatskins-panel,.chatskins-welcome{position:fixed;z-index:var(--chatskins-z);bottom:calc(var(--chatskins-y) + var(--chatskins-size) + 12px);right:var(--chatskins-x);box-shadow:0 8px 36px #0005}
 .chatskins-panel{width:min(var(--chatskins-width),calc(100vw - 2*var(--chatskins-x)));height:min(var(--chatskins-height),calc(100vh - var(--chatskins-y) - var(--chatskins-size) - 24px));border-radius:14px;overflow:hidden;background:Canvas}
-:host(.chatskins-expanded) .chatskins-panel{top:16px;bottom:16px;height:auto;width:min(calc(var(--chatskins-width)*2),calc(100vw - 32px))}
+:host(.chatskins-expanded) .chatskins-panel{top:16px;height:auto;width:min(calc(var(--chatskins-width)*2),calc(100vw - 32px))}
 .chatskins-welcome{display:flex;align-items:start;max-width:min(300px,calc(100vw - 2*var(--chatskins-x)));border-radius:12px;background:Canvas;color:CanvasText;font:15px/1.4 system-ui,sans-serif}
 .chatskins-welcome button{all:unset;cursor:pointer;padding:12px 6px 12px 14px;overflow-wrap:anywhere}
 .chatskins-welcome .chatskins-welcome-dismiss{padding:10px 12px;opacity:.7}
