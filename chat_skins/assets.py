@@ -129,7 +129,10 @@ _lazy_names: tuple[float, tuple[str, ...]] = (-1.0, ())
 
 
 def lazy_chunks() -> dict[str, str]:
-    """{name: versioned URL} of the client's lazy chunks (gen/lazy/<name>.js), for the page config."""
+    """{name: versioned URL} of the client's lazy chunks (gen/lazy/<name>.js), for the page config.
+
+    A chunk's stylesheet, gen/lazy/<name>.css, is listed as `<name>.css`: chat/lazy.js loads it too.
+    """
     global _lazy_names
     folder = STATIC_ROOT / LAZY_DIR
     try:
@@ -137,9 +140,9 @@ def lazy_chunks() -> dict[str, str]:
     except OSError:
         return {}
     if stamp != _lazy_names[0]:
-        names = tuple(sorted(p.stem for p in folder.glob("*.js")))
+        names = tuple(sorted(p.name for p in folder.iterdir() if p.suffix in (".js", ".css")))
         _lazy_names = (stamp, names)
-    return {name: asset_url(f"{LAZY_DIR}/{name}.js") for name in _lazy_names[1]}
+    return {name.removesuffix(".js"): asset_url(f"{LAZY_DIR}/{name}") for name in _lazy_names[1]}
 
 
 def generation() -> int:

@@ -114,12 +114,16 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 # The two below hand out one shared dict per language (JSON-serializable): read it, never change it.
 @cache
-def page_strings(lang: str, preview: bool = False) -> dict[str, str]:
-    """The entries the chat page's client uses (unprefixed keys and `err.*`; `preview.*` for previews)."""
+def page_strings(lang: str, preview: bool = False, without: tuple[str, ...] = ()) -> dict[str, str]:
+    """The entries the chat page's client uses (unprefixed keys and `err.*`; `preview.*` for previews).
+
+    `without`: prefixes of features the page does not offer (`voice.`, `feedback.`), left out to keep
+    the page light.
+    """
     return {
         k: v
         for k, v in catalogue(lang).items()
-        if not k.startswith(_OTHER_PREFIXES) or (preview and k.startswith("preview."))
+        if (not k.startswith(_OTHER_PREFIXES) or (preview and k.startswith("preview."))) and not k.startswith(without)
     }
 
 

@@ -116,6 +116,16 @@ def request_variant(request: Request, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _unused_strings(settings: Settings, preview: bool) -> tuple[str, ...]:
+    """String prefixes of features this page does not offer (their chunks are never loaded)."""
+    unused = []
+    if voice_config(settings) is None or preview:
+        unused.append("voice.")
+    if not settings.feedback or preview:
+        unused.append("feedback.")
+    return tuple(unused)
+
+
 def build_config(
     settings: Settings,
     skin: Skin,
@@ -141,7 +151,7 @@ def build_config(
         "lang": lang,
         "dir": direction(lang),
         "theme": theme,
-        "strings": page_strings(lang, preview),
+        "strings": page_strings(lang, preview, _unused_strings(settings, preview)),
         # The same as `lang`, for clients that still read the old key.
         "language": lang,
         "accent": accent_palette(settings.accent_color) if settings.accent_color else None,

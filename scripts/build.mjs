@@ -52,12 +52,19 @@ const styles = ["static/css/gallery.css"].filter(existsSync);
 for (const name of readdirSync("static/css/skins")) {
   if (name.endsWith(".css")) styles.push(join("static/css/skins", name));
 }
+// A lazy chunk's own stylesheet (static/css/lazy/<name>.css → gen/lazy/<name>.css), loaded with the chunk.
+if (existsSync("static/css/lazy")) {
+  for (const name of readdirSync("static/css/lazy")) {
+    if (name.endsWith(".css")) styles.push(join("static/css/lazy", name));
+  }
+}
 for (const entry of styles) {
   const rel = entry.replace(/^static\/css\//, "");
   await build({
     ...common,
     stdin: {
-      contents: expandDark(readFileSync(entry, "utf8")),
+      // Lazy sheets write their defaults under :where() (a skin's tokens win), dark included, so they stay as written.
+      contents: rel.startsWith("lazy/") ? readFileSync(entry, "utf8") : expandDark(readFileSync(entry, "utf8")),
       loader: "css",
       resolveDir: "static/css",
       sourcefile: rel,

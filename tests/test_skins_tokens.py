@@ -184,7 +184,9 @@ def family(prop: str) -> str:
 def tokenized() -> dict[tuple[str, str], str]:
     """(subject, property family) -> the base declaration that reads a token for it."""
     found = {}
-    for path in sorted((ROOT / "static" / "css" / "base").glob("*.css")):
+    for path in sorted(
+        [*(ROOT / "static" / "css" / "base").glob("*.css"), *(ROOT / "static" / "css" / "lazy").glob("*.css")]
+    ):
         for selectors, decls in css_rules(path.read_text(encoding="utf-8")):
             for prop, value in decls:
                 if not prop.startswith("--") and "var(--cs-" in value:

@@ -12,7 +12,6 @@ import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
 import { createDrawer } from "./chat/drawer.js";
 import { loadChunk } from "./chat/lazy.js";
-import { exportConversation } from "./chat/export.js";
 import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
 import { applyLook, applyTexts } from "./chat/look.js";
@@ -135,7 +134,12 @@ export function startChat(root, cfg) {
   }
 
   function exportChat() {
-    if (!exportConversation(ctl.conv, { bot, t, showSources: cfg.showSources !== false })) notices.flash("exportEmpty");
+    const conv = ctl.conv;
+    loadChunk(cfg.chunks, "export").then(
+      (m) =>
+        m.exportConversation(conv, { bot, t, showSources: cfg.showSources !== false }) || notices.flash("exportEmpty"),
+      () => {},
+    );
   }
 
   wireInput({ el, cfg, ctl, view, drawer, emit, fresh, content, save });

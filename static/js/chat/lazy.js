@@ -1,5 +1,7 @@
-// Loads a lazy chunk (static/js/lazy/<name>.js, built to gen/lazy/) once, by the URL the page config gives.
+// Loads a lazy chunk (static/js/lazy/<name>.js, built to gen/lazy/) once, by the URL the page config
+// gives, together with its stylesheet when it has one (static/css/lazy/<style>.css).
 const loading = new Map();
+const styles = new Map();
 
 export function chunkUrl(chunks, name) {
   const url = chunks && Object.hasOwn(chunks, name) ? chunks[name] : null;
@@ -7,10 +9,34 @@ export function chunkUrl(chunks, name) {
   return typeof url === "string" && url ? new URL(url, document.baseURI).href : null;
 }
 
-export function loadChunk(chunks, name) {
+// Resolves when the sheet has loaded or failed: a chunk without its styles still works, only plainer.
+function loadStyle(chunks, style) {
+  const url = chunkUrl(chunks, `${style}.css`);
+  if (!url) return Promise.resolve();
+  if (!styles.has(url)) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    styles.set(
+      url,
+      new Promise((done) => {
+        link.onload = link.onerror = () => done();
+      }),
+    );
+    // Before the operator's stylesheet, if any, so custom_css still has the last word.
+    const custom = document.querySelector("link[data-cs-custom-css]");
+    if (custom) custom.before(link);
+    else document.head.append(link);
+  }
+  return styles.get(url);
+}
+
+export function loadChunk(chunks, name, style = name) {
   if (!loading.has(name)) {
     const url = chunkUrl(chunks, name);
-    const promise = url ? import(url) : Promise.reject(new Error(`no chunk ${name}`));
+    const promise = url
+      ? Promise.all([import(url), loadStyle(chunks, style)]).then(([mod]) => mod)
+      : Promise.reject(new Error(`no chunk ${name}`));
     // A failed load (offline, deploy in between) may be retried on the next need.
     promise.catch(() => loading.delete(name));
     loading.set(name, promise);

@@ -14,7 +14,7 @@ const purify = (input, profile) => DOMPurify.sanitize(input, { ...profile, RETUR
  * highlighting and diagrams; a chunk that fails to load leaves the text as it is. */
 export function enhance(answer, streaming, { cfg, t }) {
   const env = { t, purify };
-  const use = (name, run) => loadChunk(cfg.chunks, name).then(run, () => {});
+  const use = (name, run) => loadChunk(cfg.chunks, name, "rich").then(run, () => {});
   const parts = answer.children;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];

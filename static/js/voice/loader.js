@@ -10,9 +10,14 @@ export function startVoice(deps) {
   const mic = v.listen
     ? h("button", { type: "button", class: "cs-mic", "aria-label": deps.t("voice.record"), disabled: true })
     : null;
+  // Its look comes with the chunk (static/css/lazy/voice.css): shown once both have arrived.
+  if (mic) mic.hidden = true;
   if (mic) deps.el.send.before(mic);
   loadChunk(deps.cfg.chunks, "voice").then(
-    (m) => m.start({ ...deps, mic }),
+    (m) => {
+      if (mic) mic.hidden = false;
+      m.start({ ...deps, mic });
+    },
     () => mic?.remove(), // no chunk (offline, a deploy in between): the page works without voice
   );
 }
