@@ -10,14 +10,20 @@ from tests.support.embed_site import serve_site
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
+    """The worker's one Playwright (a second sync instance in the same thread is refused)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    b = launch(playwright_driver)
+    yield b
+    b.close()
 
 
 @pytest.fixture

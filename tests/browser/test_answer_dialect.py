@@ -175,7 +175,7 @@ def dchat(browser, dialect_host) -> Iterator[Chat]:
 
 
 def user_messages(page) -> list[str]:
-    return page.locator(".cs-msg-user").all_inner_texts()
+    return page.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts()
 
 
 # Records any moment an answer showed a piece of a reasoning tag or raw ** as text.
@@ -442,7 +442,7 @@ def test_hostile_dialect_executes_nothing_and_changes_nothing_outside_its_answer
         expect(answer.get_by_role("button", name=name)).to_be_disabled()
     answer.get_by_role("button", name="B1").click()
     chat.wait_idle()
-    assert page.locator(".cs-msg-user").all_inner_texts()[-1] == "safe message"
+    assert page.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts()[-1] == "safe message"
     # Every form submits, as a chat message only; the nested form became part of its outer form.
     forms = answer.locator("form.cs-answer-form")
     expect(forms).to_have_count(3)
@@ -450,7 +450,7 @@ def test_hostile_dialect_executes_nothing_and_changes_nothing_outside_its_answer
     for i in range(forms.count()):
         forms.nth(i).locator("button").last.click()
         chat.wait_idle()
-        sent.append(page.locator(".cs-msg-user").all_inner_texts()[-1])
+        sent.append(page.locator(".cs-msg-user [data-cs-msg-text]").all_inner_texts()[-1])
     assert sent[0] == "q: v"  # no action, no file or submit inputs: a chat message
     assert json.loads(sent[1]) == {"inner": "i"}  # the nested form's controls; the rest fell outside, as text
     assert json.loads(sent[2]) == {"ok": "1"}  # prototype keys dropped

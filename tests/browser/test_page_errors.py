@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fixtures import REPO_ROOT
 from tests.support.hooks import ACCESS_CODE, ACCESS_HOOK, DEMO_APP, DEMO_HOOK, HOST_CONFIG
 from tests.support.locales import text
 
@@ -137,12 +138,18 @@ def test_every_contract_error_code_has_its_own_localized_message(chat):
             route.fulfill(status=400, content_type="application/json", body=json.dumps(body))
 
     page.route("**/talk", fulfil)
+    # Codes the client maps to a voice or feedback text: their strings come only with those features.
+    i18n = (REPO_ROOT / "static" / "js" / "i18n.js").read_text(encoding="utf-8")
+    other_endpoints = set(re.findall(r'^\s*(\w+): "(?:voice|feedback)\.', i18n, re.M))
+    assert "tts_not_configured" in other_endpoints and "feedback_off" in other_endpoints
     seen: dict[str, str] = {}
     for stream in (False, True):
         state["stream"] = stream
         for code in [*contract_codes(), "network_error", "some_future_code"]:
             if code == "unauthorized":
                 continue  # opens the access dialog: covered below
+            if code in other_endpoints:
+                continue  # speak, listen and feedback's own codes: shown by those features, never by /talk
             if code == "limit_reached" and not stream:
                 continue  # the composer's limit state, not an error box: tests/browser/test_page_feedback.py
             state["code"] = code

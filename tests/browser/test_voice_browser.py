@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from localdify import Host
 from tests.support.chat_page import Chat, new_context
-from tests.support.chromium import CHROMIUM_ARGS, chromium_path, require_chromium
+from tests.support.chromium import CHROMIUM_ARGS, chromium_path
 from tests.support.embed_site import bubble_btn, chat_frame
 from tests.support.fixtures import REPO_ROOT
 from tests.support.voice import (
@@ -37,14 +37,10 @@ def voice_host():
 
 
 @pytest.fixture(scope="module")
-def voice_browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + FAKE_MIC, headless=True)
-        yield b
-        b.close()
+def voice_browser(playwright_driver):
+    b = playwright_driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + FAKE_MIC, headless=True)
+    yield b
+    b.close()
 
 
 def open_page(browser, host, hook, *, microphone=True, path="/minimal", query=""):
