@@ -41,7 +41,7 @@ SKINS: tuple[Skin, ...] = (
     Skin(
         "western",
         "Western",
-        "A mainstream messenger: blue outgoing bubbles, grey incoming, system type.",
+        "A phone messenger: blue outgoing bubbles with curled tails, white incoming ones on a dotted wallpaper.",
         ("#ffffff", "#000000"),
         {"zh_Hans": "欧美信使", "ja_JP": "ウエスタン", "pt_BR": "Ocidental"},
     ),
