@@ -142,7 +142,7 @@ def test_a_diagram_that_fails_shows_its_code_and_a_note(strict):
 def page_shape(page) -> dict:
     """What an answer must never change outside itself."""
     return page.evaluate(
-        """() => ({
+        r"""() => ({
           title: document.title,
           html: [...document.documentElement.attributes].map(a => a.name + '=' + a.value).sort(),
           // A lazy chunk's own stylesheet (gen/lazy/*.css) is the page's, not the answer's doing.
