@@ -36,7 +36,7 @@ export function htmlPiece(text) {
 }
 
 // Raw HTML inside an answer is shown as text, never interpreted; the sanitizer is the second wall.
-const marked = new Marked({
+const MARKED_OPTIONS = {
   gfm: true,
   breaks: true,
   tokenizer: {
@@ -58,8 +58,11 @@ const marked = new Marked({
     // Task lists as text: no form controls in answers.
     checkbox: ({ checked }) => (checked ? "☑ " : "☐ "),
   },
-});
-marked.use(mathsSyntax);
+};
+const marked = new Marked(MARKED_OPTIONS);
+// Extensions make marked try them at every token: only text that could hold maths pays for the maths one.
+const markedWithMaths = new Marked(MARKED_OPTIONS, mathsSyntax);
+const MATHS_MARK = /[$\\]/;
 
 function plainHTML(text) {
   return `<p>${escapeHTML(text).replace(/\n/g, "<br>")}</p>`;
@@ -69,7 +72,7 @@ export function markdownToHTML(text) {
   const src = String(text || "");
   const tamed = tame(src);
   if (tamed === null) return plainHTML(src);
-  return marked.parse(tamed, { async: false });
+  return (MATHS_MARK.test(tamed) ? markedWithMaths : marked).parse(tamed, { async: false });
 }
 
 // --- sanitizer ---------------------------------------------------------------------------------
