@@ -106,7 +106,8 @@ test("nesting deeper than MAX_DEPTH is cut before parsing, the text is kept", ()
   }
 });
 
-// CPU time, not wall time: the budget is about our work, and test machines run many things at once.
+// CPU time, not wall time: the budget is about our work, and test machines run many things at once. Best
+// of five: the process CPU also counts V8's compiler and GC threads, which vary from run to run.
 function cpuMs(fn) {
   const start = process.cpuUsage();
   fn();
@@ -114,10 +115,10 @@ function cpuMs(fn) {
   return (used.user + used.system) / 1000;
 }
 
-test("every pathological case renders in under 50 ms of CPU (best of 3), part by part as the page does", () => {
+test("every pathological case renders in under 50 ms of CPU (best of 5), part by part as the page does", () => {
   for (const { name, text } of slowCases()) {
     let best = Infinity;
-    for (let k = 0; k < 3; k++)
+    for (let k = 0; k < 5; k++)
       best = Math.min(
         best,
         cpuMs(() => splitBlocks(text).map(markdownToHTML)),
