@@ -85,7 +85,9 @@ def test_shape_and_defaults_without_params():
     assert c["suggestions"] == []
     assert c["placeholder"] is None
     assert c["lang"] == c["language"] == "en" and c["dir"] == "ltr"
-    assert c["strings"] == page_strings("en") and c["strings"]["send"] == "Send"
+    # Without voice or feedback, their strings stay off the page.
+    assert c["strings"] == page_strings("en", without=("voice.", "feedback.")) and c["strings"]["send"] == "Send"
+    assert not any(k.startswith(("voice.", "feedback.")) for k in c["strings"])
     assert c["theme"] == "auto"
     assert c["accent"] is None
     assert c["footer"] == ""
@@ -245,7 +247,10 @@ def test_language_setting_beats_query_beats_browser():
 def test_page_gets_language_direction_and_only_its_strings(accept, lang, direction):
     c = config(headers={"Accept-Language": accept})
     assert (c["lang"], c["dir"]) == (lang, direction)
-    assert c["strings"] == page_strings(lang) and c["strings"]["send"] != page_strings("en")["send"]
+    assert (
+        c["strings"] == page_strings(lang, without=("voice.", "feedback."))
+        and c["strings"]["send"] != page_strings("en")["send"]
+    )
     assert not any(k.startswith(("gallery.", "skin.", "page.", "embed.")) for k in c["strings"])
     assert any(k.startswith("err.") for k in c["strings"])
 

@@ -329,7 +329,8 @@ def test_every_render_step_stays_under_50_ms_of_cpu(chat, markdown_bundle):
         text = case.get("before", "") + case["unit"] * case["times"] + case.get("after", "")
         text += case.get("close", "") * case["times"]
         best = float("inf")
-        for _ in range(3):
+        # Best of five: main-thread task time also counts the GC and layout work left by earlier cases.
+        for _ in range(5):
             before = task_seconds()
             page.evaluate(
                 """(text) => {

@@ -7,6 +7,7 @@ import base64
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from chat_skins.color import accent_palette
 from chat_skins.language import catalogue, prefixed
@@ -182,7 +183,8 @@ def test_try_your_own_restyles_every_preview_as_text(gallery):
 
     # Reset: back to the endpoint's own name, the skin's colours and the initial.
     gallery.locator('button[type="reset"]').click()
-    assert gallery.locator("#g-accent-value").inner_text() == WORDS["try_accent_none"]
+    # The form applies a reset once the fields are back to their defaults (a task later): wait for it.
+    expect(gallery.locator("#g-accent-value")).to_have_text(WORDS["try_accent_none"])
     for name in (NAMES[0], NAMES[-1]):
         for inner in frames_of(gallery, name):
             inner.wait_for_function(WEARS, arg=["Demo Bot", "", ""])
