@@ -168,7 +168,7 @@ def test_try_your_own_restyles_every_preview_as_text(gallery):
     frames_of(gallery, NAMES[0])
     gallery.evaluate("window.scrollTo(0, 0)")
     set_values(gallery, name=HOSTILE, accent="#0f766e", avatar=AVATAR, skin="letter")
-    assert gallery.locator("#g-accent-value").inner_text() == "#0f766e"
+    expect(gallery.locator("#g-accent-value")).to_have_text("#0f766e")
     for name in NAMES:
         for inner in frames_of(gallery, name):
             inner.wait_for_function(WEARS, arg=[HOSTILE, palette["accent"], AVATAR])
@@ -203,7 +203,8 @@ def test_copy_gives_the_values_with_a_visible_copied_state(gallery, host):
         f' data-title="&lt;img src=x onerror=alert(1)&gt;" data-icon="{AVATAR}" async></script>',
     }
     for kind, text in expected.items():
-        assert gallery.locator(f"#g-out-{kind}").inner_text() == text
+        # The outputs follow the form a moment later (debounced): wait for them.
+        expect(gallery.locator(f"#g-out-{kind}")).to_have_text(text)
         button = gallery.locator(f'button[data-copy="{kind}"]')
         label = button.inner_text()
         button.click()
@@ -238,14 +239,16 @@ def test_without_the_clipboard_the_text_is_selected(browser, host):
 def test_an_avatar_that_is_not_plain_https_is_refused(gallery):
     set_values(gallery, avatar="http://avatars.example/harbor.png")
     error = gallery.locator("#g-avatar-error")
+    # The form checks its values a moment after the input (debounced): wait for the verdict.
+    expect(gallery.locator("#g-avatar")).to_have_attribute("aria-invalid", "true")
     assert error.inner_text() == WORDS["try_avatar_bad"]
-    assert gallery.locator("#g-avatar").get_attribute("aria-invalid") == "true"
-    assert "avatar_url" not in gallery.locator("#g-out-settings").inner_text()
+    expect(gallery.locator("#g-out-settings")).not_to_contain_text("avatar_url")
     set_values(gallery, name="Harbor")  # a change the previews do take, to know the message went out
     (inner, _dark) = frames_of(gallery, NAMES[0])
     inner.wait_for_function(WEARS, arg=["Harbor", "", ""])
     set_values(gallery, avatar=AVATAR)
-    assert gallery.locator("#g-avatar").get_attribute("aria-invalid") == "false" and error.is_hidden()
+    expect(gallery.locator("#g-avatar")).to_have_attribute("aria-invalid", "false")
+    expect(error).to_be_hidden()
 
 
 def test_a_foreign_page_cannot_restyle_a_preview(browser, host, site):
