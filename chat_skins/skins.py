@@ -28,14 +28,14 @@ SKINS: tuple[Skin, ...] = (
         "kawaii",
         "Kawaii",
         "Pastel and playful: round bubbles, a framed avatar, gentle motion.",
-        ("#fff1f7", "#241a2e"),
+        ("#ffdcec", "#4f1062"),
         {"zh_Hans": "可爱", "ja_JP": "かわいい", "pt_BR": "Kawaii"},
     ),
     Skin(
         "seoul",
         "Seoul",
         "A Korean messenger: clean white and yellow, bubble tails, read marks.",
-        ("#ffffff", "#1b1c1f"),
+        ("#a4bbd1", "#3d4653"),
         {"zh_Hans": "首尔", "ja_JP": "ソウル", "pt_BR": "Seul"},
     ),
     Skin(
