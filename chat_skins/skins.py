@@ -49,14 +49,14 @@ SKINS: tuple[Skin, ...] = (
         "terminal",
         "Terminal",
         "Monospaced prompt lines on a console, no bubbles.",
-        ("#f4f1e8", "#0c0f0a"),
+        ("#e3e8ee", "#0c140d"),
         {"zh_Hans": "终端", "ja_JP": "ターミナル", "pt_BR": "Terminal"},
     ),
     Skin(
         "letter",
         "Letter",
         "A letter on paper: serif type, signed replies, no bubbles.",
-        ("#f3ecdf", "#1f1b16"),
+        ("#efe6d4", "#1c120a"),
         {"zh_Hans": "信笺", "ja_JP": "手紙", "pt_BR": "Carta"},
     ),
     Skin(
