@@ -34,7 +34,7 @@ SKINS: tuple[Skin, ...] = (
     Skin(
         "seoul",
         "Seoul",
-        "A Korean messenger: clean white and yellow, bubble tails, read marks.",
+        "A Korean messenger: yellow and white bubbles with tails in a blue-grey chat room, read marks.",
         ("#a4bbd1", "#3d4653"),
         {"zh_Hans": "首尔", "ja_JP": "ソウル", "pt_BR": "Seul"},
     ),
