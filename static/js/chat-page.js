@@ -1,9 +1,7 @@
 // Entry of the chat page bundle: reads the config the server put on #cs-app and wires the modules.
-import "./embed-bridge.js";
 import { emit } from "./dom.js";
 import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
-import { sampleConversation, startPreview } from "./preview.js";
 import { createStore, memoryBackend, memoryStore } from "./store.js";
 import { talk } from "./talk.js";
 import { createAccess } from "./chat/access.js";
@@ -30,7 +28,8 @@ function readConfig(root) {
   }
 }
 
-export function startChat(root, cfg) {
+/** `sample`: a preview's chunk (lazy/preview.js), or null when the page is not a preview or it did not load. */
+export function startChat(root, cfg, sample = null) {
   const lang = pageLanguage(cfg);
   const t = translator(cfg.strings);
   const bot = cfg.botName || "Assistant";
@@ -101,7 +100,7 @@ export function startChat(root, cfg) {
     save,
     store,
     emit,
-    conv: preview ? sampleConversation(t) : loadConversation(store),
+    conv: !preview ? loadConversation(store) : sample ? sample.sampleConversation(t) : freshConversation(),
     onLimit(text) {
       // The composer explains (its hint, which the box is described by); the question waits in the box.
       if (!el.input.value.trim()) el.input.value = text;
@@ -179,9 +178,9 @@ export function startChat(root, cfg) {
       (m) => m.applyPrefill({ cfg, el, ctl, content, fresh }),
       () => (el.input.value = cfg.prefill.q || ""),
     );
-  if (preview) {
+  if (sample) {
     const ctx = { root, cfg, t, bot, input: el.input };
-    startPreview(el, (data) =>
+    sample.startPreview(el, (data) =>
       loadChunk(cfg.chunks, "trial").then(
         (m) => m.applyTrial(data, ctx),
         () => {},
@@ -203,5 +202,17 @@ function focusOnLoad(cfg) {
   return !matchMedia("(pointer: coarse)").matches;
 }
 
+// A preview's sample and an embedded page's bridge to its host page are lazy chunks (most pages are
+// neither); such a page starts once they are in, so the bridge hears `ready` and a preview opens on its
+// sample. A chunk that fails to load leaves a working page without it.
+function boot(root, cfg) {
+  if (!cfg.preview && !cfg.embed) return startChat(root, cfg);
+  const load = (want, name) => (want ? loadChunk(cfg.chunks, name).catch(() => null) : null);
+  Promise.all([load(cfg.preview, "preview"), load(cfg.embed, "embed")]).then(([sample, bridge]) => {
+    bridge?.startEmbedBridge();
+    startChat(root, cfg, sample);
+  });
+}
+
 const root = document.getElementById("cs-app");
-if (root) startChat(root, readConfig(root));
+if (root) boot(root, readConfig(root));
