@@ -4,11 +4,9 @@ import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
 import { createStore, memoryBackend, memoryStore } from "./store.js";
 import { talk } from "./talk.js";
-import { createAccess } from "./chat/access.js";
 import { createContent } from "./chat/content.js";
 import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
-import { createDrawer } from "./chat/drawer.js";
 import { loadChunk } from "./chat/lazy.js";
 import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
@@ -28,8 +26,14 @@ function readConfig(root) {
   }
 }
 
-/** `sample`: a preview's chunk (lazy/preview.js), or null when the page is not a preview or it did not load. */
-export function startChat(root, cfg, sample = null) {
+// An open page's gate: nothing to ask, no token (the access chunk is for pages with an access code).
+const OPEN_GATE = { required: false, token: () => null };
+
+/**
+ * The chunks a page starts with when it needs them (see boot): `sample` (lazy/preview.js) for a preview,
+ * `gate` (lazy/access.js) for a locked page; each null when not needed or not loaded.
+ */
+export function startChat(root, cfg, { sample = null, gate = null } = {}) {
   const lang = pageLanguage(cfg);
   const t = translator(cfg.strings);
   const bot = cfg.botName || "Assistant";
@@ -74,16 +78,18 @@ export function startChat(root, cfg, sample = null) {
   setThinkLabels(t, lang);
   content = createContent({ el, cfg, t, bot, notices, plain: view.plain, send, conv });
 
-  const access = createAccess({
-    el,
-    cfg,
-    t,
-    lang,
-    store,
-    urls,
-    onPage: content.apply,
-    focusInput: () => el.input.focus(),
-  });
+  const access = gate
+    ? gate.createAccess({
+        el,
+        cfg,
+        t,
+        lang,
+        store,
+        urls,
+        onPage: content.apply,
+        focusInput: () => el.input.focus(),
+      })
+    : OPEN_GATE;
   // A locked page has no welcome, suggestions or form in its HTML: they come with the unlock answer.
   const locked = !!cfg.accessRequired && !preview;
   if (!locked) content.apply(cfg);
@@ -120,7 +126,7 @@ export function startChat(root, cfg, sample = null) {
     ctl.switchTo(freshConversation());
     el.input.focus();
   };
-  const drawer = createDrawer({ el, t, store, current: conv, open: ctl.switchTo, startFresh: fresh });
+  const drawer = lazyDrawer(cfg, el, { el, t, store, current: conv, open: ctl.switchTo, startFresh: fresh });
 
   async function copyText(text, btn, label) {
     try {
@@ -189,7 +195,7 @@ export function startChat(root, cfg, sample = null) {
   }
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
-  if (locked && !cfg.accessMisconfigured) access.resume();
+  if (locked && !cfg.accessMisconfigured) access.resume?.();
   else if (focusOnLoad(cfg)) el.input.focus({ preventScroll: true });
   emit("ready", { skin: cfg.skin, conversationId: ctl.conv.conversationId });
 }
@@ -202,15 +208,34 @@ function focusOnLoad(cfg) {
   return !matchMedia("(pointer: coarse)").matches;
 }
 
-// A preview's sample and an embedded page's bridge to its host page are lazy chunks (most pages are
-// neither); such a page starts once they are in, so the bridge hears `ready` and a preview opens on its
-// sample. A chunk that fails to load leaves a working page without it.
+// The conversations drawer (list, rename, delete) comes with its chunk when the visitor first opens it.
+function lazyDrawer(cfg, el, deps) {
+  let made = null;
+  return {
+    open: () =>
+      loadChunk(cfg.chunks, "drawer").then(
+        (m) => (made ??= m.createDrawer(deps)).open(),
+        () => {},
+      ),
+    close: () => el.drawer.open && el.drawer.close(),
+    get isOpen() {
+      return el.drawer.open;
+    },
+  };
+}
+
+// A preview's sample, an embedded page's bridge to its host page and a locked page's access gate are lazy
+// chunks (most pages need none of them); a page that needs one starts once it is in, so the bridge hears
+// `ready`, a preview opens on its sample and a locked page asks for its code. A chunk that fails to load
+// leaves the page without it (a locked page then shows the server's refusal when the visitor sends).
 function boot(root, cfg) {
-  if (!cfg.preview && !cfg.embed) return startChat(root, cfg);
+  const locked = !!cfg.accessRequired && !cfg.preview;
+  if (!cfg.preview && !cfg.embed && !locked) return startChat(root, cfg);
   const load = (want, name) => (want ? loadChunk(cfg.chunks, name).catch(() => null) : null);
-  Promise.all([load(cfg.preview, "preview"), load(cfg.embed, "embed")]).then(([sample, bridge]) => {
+  const wanted = [load(cfg.preview, "preview"), load(cfg.embed, "embed"), load(locked, "access")];
+  Promise.all(wanted).then(([sample, bridge, gate]) => {
     bridge?.startEmbedBridge();
-    startChat(root, cfg, sample);
+    startChat(root, cfg, { sample, gate });
   });
 }
 
