@@ -63,8 +63,8 @@ for (const entry of styles) {
   await build({
     ...common,
     stdin: {
-      // Lazy sheets write their defaults under :where() (a skin's tokens win), dark included, so they stay as written.
-      contents: rel.startsWith("lazy/") ? readFileSync(entry, "utf8") : expandDark(readFileSync(entry, "utf8")),
+      // Lazy sheets write their defaults under :where() (a skin's tokens win), their dark palette included.
+      contents: expandDark(readFileSync(entry, "utf8")),
       loader: "css",
       resolveDir: "static/css",
       sourcefile: rel,
