@@ -72,7 +72,7 @@ for (const entry of styles) {
     outfile: join(out, rel),
     target: "chrome100",
   });
-  // A skin's bundled type (static/css/fonts/<skin>.css) leads its stylesheet.
+  // A skin's bundled type (scripts/fonts.mjs) leads its stylesheet.
   if (rel.startsWith("skins/")) prependFonts(basename(rel, ".css"), join(out, rel));
 }
 
