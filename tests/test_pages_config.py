@@ -370,7 +370,7 @@ ALWAYS = {
     "details",
     "details.css",
     "diagrams",
-    "drawer",
+    "drawer-edit",
     "export",
     "forms",
     "forms.css",

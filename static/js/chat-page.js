@@ -7,6 +7,7 @@ import { talk } from "./talk.js";
 import { createContent } from "./chat/content.js";
 import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
+import { createDrawer } from "./chat/drawer.js";
 import { loadChunk } from "./chat/lazy.js";
 import { hooks } from "./chat/hooks.js";
 import { wireInput } from "./chat/keys.js";
@@ -126,7 +127,15 @@ export function startChat(root, cfg, { sample = null, gate = null } = {}) {
     ctl.switchTo(freshConversation());
     el.input.focus();
   };
-  const drawer = lazyDrawer(cfg, el, { el, t, store, current: conv, open: ctl.switchTo, startFresh: fresh });
+  const drawer = createDrawer({
+    el,
+    t,
+    store,
+    current: conv,
+    open: ctl.switchTo,
+    startFresh: fresh,
+    editing: () => loadChunk(cfg.chunks, "drawer-edit"),
+  });
 
   async function copyText(text, btn, label) {
     try {
@@ -206,22 +215,6 @@ export function startChat(root, cfg, { sample = null, gate = null } = {}) {
 function focusOnLoad(cfg) {
   if (cfg.embed || cfg.preview) return false;
   return !matchMedia("(pointer: coarse)").matches;
-}
-
-// The conversations drawer (list, rename, delete) comes with its chunk when the visitor first opens it.
-function lazyDrawer(cfg, el, deps) {
-  let made = null;
-  return {
-    open: () =>
-      loadChunk(cfg.chunks, "drawer").then(
-        (m) => (made ??= m.createDrawer(deps)).open(),
-        () => {},
-      ),
-    close: () => el.drawer.open && el.drawer.close(),
-    get isOpen() {
-      return el.drawer.open;
-    },
-  };
 }
 
 // A preview's sample, an embedded page's bridge to its host page and a locked page's access gate are lazy
