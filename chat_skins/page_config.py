@@ -126,6 +126,24 @@ def _unused_strings(settings: Settings, preview: bool) -> tuple[str, ...]:
     return tuple(unused)
 
 
+def _unused_chunks(settings: Settings, preview: bool, embed: bool, prefill: bool) -> frozenset[str]:
+    """Lazy chunks (and their sheets) of features this page does not offer: left out of its config."""
+    unused = set()
+    if voice_config(settings) is None or preview:
+        unused |= {"voice", "voice.css"}
+    if not settings.feedback or preview:
+        unused |= {"feedback", "feedback.css"}
+    if not preview:
+        unused |= {"preview", "trial"}
+    if not embed:
+        unused.add("embed")
+    if not gated(settings) or preview:
+        unused.add("access")
+    if not prefill:
+        unused.add("prefill")
+    return frozenset(unused)
+
+
 def build_config(
     settings: Settings,
     skin: Skin,
@@ -140,6 +158,8 @@ def build_config(
 ) -> dict[str, Any]:
     """The page config; `params` is the app's parameters or None when they could not be fetched."""
     private = LOCKED_PRIVATE if gated(settings) else private_config(settings, params, lang)
+    operator = operator_config(settings, params, None if preview else prefill, locked=gated(settings))
+    unused = _unused_chunks(settings, preview, embed is not None, operator["prefill"] is not None)
     return {
         "hookId": hook,
         "skin": skin.name,
@@ -152,8 +172,6 @@ def build_config(
         "dir": direction(lang),
         "theme": theme,
         "strings": page_strings(lang, preview, _unused_strings(settings, preview)),
-        # The same as `lang`, for clients that still read the old key.
-        "language": lang,
         "accent": accent_palette(settings.accent_color) if settings.accent_color else None,
         "footer": settings.footer_text,
         "showSources": settings.show_sources,
@@ -171,8 +189,8 @@ def build_config(
         "feedback": settings.feedback and not preview,
         "voice": voice_config(settings),
         # Lazy client chunks by name (static/js/lazy/); chat/lazy.js imports them on first need.
-        "chunks": lazy_chunks(),
-        **operator_config(settings, params, None if preview else prefill, locked=gated(settings)),
+        "chunks": {name: url for name, url in lazy_chunks().items() if name not in unused},
+        **operator,
     }
 
 

@@ -14,7 +14,7 @@ from werkzeug import Request
 
 from chat_skins.app_form import form_fields
 from chat_skins.app_id import is_uuid
-from chat_skins.errors import TalkError
+from chat_skins.errors import CATALOGUE, TalkError
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +81,23 @@ def _clean_text(value: str) -> bool:
     return True
 
 
+def required_text(body: Mapping[str, Any], field: str, limit: int, missing_code: str, long_code: str) -> str:
+    """`body[field]` stripped: present, a string, not blank and at most `limit` characters, else a TalkError."""
+    text = body.get(field)
+    if text is None:
+        raise TalkError.of(missing_code)
+    if not isinstance(text, str):
+        raise TalkError.of("invalid_param", f"{field} must be a string.")
+    text = text.strip()
+    if not text:
+        raise TalkError.of(missing_code)
+    if len(text) > limit:
+        raise TalkError.of(long_code, f"{CATALOGUE[long_code][1].rstrip('.')} (at most {limit} characters).")
+    return text
+
+
 def parse_query(body: Mapping[str, Any]) -> str:
-    query = body.get("query")
-    if query is None:
-        raise TalkError.of("query_required")
-    if not isinstance(query, str):
-        raise TalkError.of("invalid_param", "query must be a string.")
-    query = query.strip()
-    if not query:
-        raise TalkError.of("query_required")
-    if len(query) > MAX_QUERY_CHARS:
-        raise TalkError.of("query_too_long", f"The message is too long (at most {MAX_QUERY_CHARS} characters).")
+    query = required_text(body, "query", MAX_QUERY_CHARS, "query_required", "query_too_long")
     if not _clean_text(query):
         raise TalkError.of("invalid_param", "query holds characters that cannot be sent.")
     return query

@@ -18,7 +18,7 @@ from chat_skins.coalesce import close_quietly, coalesce
 from chat_skins.errors import TalkError, error_response, json_response
 from chat_skins.same_origin import refuse_foreign_site
 from chat_skins.settings import ModelRef, Settings, parse_settings
-from chat_skins.talk_request import MAX_QUERY_CHARS, read_json_body
+from chat_skins.talk_request import MAX_QUERY_CHARS, read_json_body, required_text
 from chat_skins.voice_audio import (
     ACCEPTED_RECORDING_TYPES,
     MAX_RECORDING_BYTES,
@@ -66,16 +66,7 @@ def model_error(exc: BaseException, code: str) -> TalkError:
 
 def parse_speak_body(body: Mapping[str, Any]) -> str:
     """The text to read, as plain speakable text; raises TalkError."""
-    text = body.get("text")
-    if text is None:
-        raise TalkError.of("text_required")
-    if not isinstance(text, str):
-        raise TalkError.of("invalid_param", "text must be a string.")
-    text = text.strip()
-    if not text:
-        raise TalkError.of("text_required")
-    if len(text) > MAX_SPEAK_CHARS:
-        raise TalkError.of("text_too_long", f"The text is too long (at most {MAX_SPEAK_CHARS} characters).")
+    text = required_text(body, "text", MAX_SPEAK_CHARS, "text_required", "text_too_long")
     message_id = body.get("message_id")
     if message_id is not None and (not isinstance(message_id, str) or len(message_id) > MAX_MESSAGE_ID):
         raise TalkError.of("invalid_param", "message_id must be a short string.")

@@ -16,6 +16,7 @@ import wave
 from collections.abc import Iterator
 from typing import Any
 
+from chat_skins.voice_audio import audio_content_type
 from localdify.apps import Backend, BackendFailure
 from localdify.config import ConfigError, app_uuid
 
@@ -57,17 +58,21 @@ def tone_wav(text: str) -> bytes:
     return out.getvalue()
 
 
+# Dify's upload checks a recording's extension against its container (the plugin's sniffing says which).
+EXTENSIONS = {
+    "audio/webm": "webm",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "audio/mp4": "m4a",
+    "audio/flac": "flac",
+    "audio/aac": "aac",
+    "audio/mpeg": "mp3",
+}
+
+
 def recording_name(audio: bytes) -> str:
-    """A file name whose extension matches the recording's container (Dify's upload checks it)."""
-    if audio[:4] == b"\x1a\x45\xdf\xa3":
-        return "recording.webm"
-    if audio[:4] == b"OggS":
-        return "recording.ogg"
-    if audio[:4] == b"RIFF":
-        return "recording.wav"
-    if audio[4:8] == b"ftyp":
-        return "recording.m4a"
-    return "recording.mp3"
+    """A file name whose extension matches the recording's container."""
+    return f"recording.{EXTENSIONS[audio_content_type(audio)]}"
 
 
 def check_model(scope: str | None, value: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

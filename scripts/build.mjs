@@ -63,8 +63,8 @@ for (const entry of styles) {
   await build({
     ...common,
     stdin: {
-      // Lazy sheets write their defaults under :where() (a skin's tokens win), dark included, so they stay as written.
-      contents: rel.startsWith("lazy/") ? readFileSync(entry, "utf8") : expandDark(readFileSync(entry, "utf8")),
+      // Lazy sheets write their defaults under :where() (a skin's tokens win), their dark palette included.
+      contents: expandDark(readFileSync(entry, "utf8")),
       loader: "css",
       resolveDir: "static/css",
       sourcefile: rel,
@@ -72,7 +72,7 @@ for (const entry of styles) {
     outfile: join(out, rel),
     target: "chrome100",
   });
-  // A skin's bundled type (static/css/fonts/<skin>.css) leads its stylesheet.
+  // A skin's bundled type (scripts/fonts.mjs) leads its stylesheet.
   if (rel.startsWith("skins/")) prependFonts(basename(rel, ".css"), join(out, rel));
 }
 

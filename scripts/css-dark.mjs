@@ -1,9 +1,16 @@
 // The build's one CSS transform: a dark palette written once becomes the explicit-dark rule and its system-dark twin.
-// The dark palette is written once, as top-level rules whose selectors start with DARK (the `?theme=dark` page).
+// The dark palette is written once, as top-level rules whose selectors start with DARK (the `?theme=dark` page), or
+// with WHERE_DARK in a lazy sheet (whose defaults stay at zero specificity so a skin's tokens win).
 // Each such rule is followed by a copy for a page that follows the system's dark scheme and was not asked for light.
 // Only top-level rules are expanded; a DARK rule inside an at-rule is a mistake the build refuses.
 export const DARK = ':root[data-theme="dark"]';
 export const SYSTEM_DARK = ':root:not([data-theme="light"])';
+export const WHERE_DARK = `:where(${DARK})`;
+// Each dark form and its system-dark copy, the longer first (a selector starts with at most one of them).
+const FORMS = [
+  [WHERE_DARK, `:where(${SYSTEM_DARK})`],
+  [DARK, SYSTEM_DARK],
+];
 
 export function expandDark(css) {
   let out = "";
@@ -23,16 +30,21 @@ export function expandDark(css) {
       throw new Error(`dark rules start every selector with ${DARK} at the top level, not inside ${selector}`);
     }
     if (selector.includes(DARK)) {
-      const parts = selector.split(",").map((s) => s.trim());
-      if (selector.startsWith("@") || !parts.every((s) => s.startsWith(DARK))) {
-        throw new Error(`dark rules start every selector with ${DARK} at the top level: ${selector}`);
+      const copies = selector.split(",").map((s) => systemCopy(s.trim()));
+      if (selector.startsWith("@") || copies.includes(null)) {
+        throw new Error(`dark rules start every selector with ${DARK} or ${WHERE_DARK} at the top level: ${selector}`);
       }
-      const copy = parts.map((s) => SYSTEM_DARK + s.slice(DARK.length)).join(",\n");
-      out += `\n@media (prefers-color-scheme: dark) {\n${copy} ${css.slice(open, close + 1)}\n}`;
+      out += `\n@media (prefers-color-scheme: dark) {\n${copies.join(",\n")} ${css.slice(open, close + 1)}\n}`;
     }
     i = close + 1;
   }
   return out;
+}
+
+// The system-dark twin of one dark selector, or null when it does not start with a dark form.
+function systemCopy(selector) {
+  const form = FORMS.find(([dark]) => selector.startsWith(dark));
+  return form ? form[1] + selector.slice(form[0].length) : null;
 }
 
 // The next "{" at depth 0 from i, skipping comments and strings; -1 when none.

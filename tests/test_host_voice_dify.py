@@ -13,6 +13,7 @@ import pytest
 
 from localdify import Host
 from localdify.config import ConfigError
+from localdify.voice import recording_name
 from tests.support.fixtures import REPO_ROOT
 from tests.support.host_client import request
 from tests.support.voice import webm_recording
@@ -142,3 +143,18 @@ def test_the_host_refuses_models_it_does_not_have(model):
     }
     with pytest.raises(ConfigError, match="tts_model"):
         Host(cfg, plugin_dir=REPO_ROOT)
+
+
+@pytest.mark.parametrize(
+    ("first", "name"),
+    [
+        (b"\x1a\x45\xdf\xa3" + bytes(12), "recording.webm"),
+        (b"OggS" + bytes(12), "recording.ogg"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "recording.wav"),
+        (b"\x00\x00\x00\x20ftypM4A " + bytes(4), "recording.m4a"),
+        (b"ID3\x04" + bytes(12), "recording.mp3"),
+    ],
+)
+def test_a_recording_is_named_after_its_container(first, name):
+    # The same sniffing as the plugin's (chat_skins/voice_audio.py), so both agree on what a recording is.
+    assert recording_name(first) == name

@@ -41,7 +41,6 @@ KEYS = {
     "lang",
     "dir",
     "strings",
-    "language",
     "theme",
     "accent",
     "footer",
@@ -84,7 +83,7 @@ def test_shape_and_defaults_without_params():
     assert c["welcome"] == ""
     assert c["suggestions"] == []
     assert c["placeholder"] is None
-    assert c["lang"] == c["language"] == "en" and c["dir"] == "ltr"
+    assert c["lang"] == "en" and c["dir"] == "ltr"
     # Without voice or feedback, their strings stay off the page.
     assert c["strings"] == page_strings("en", without=("voice.", "feedback.")) and c["strings"]["send"] == "Send"
     assert not any(k.startswith(("voice.", "feedback.")) for k in c["strings"])
@@ -365,3 +364,48 @@ def test_hostile_text_settings_reach_config_verbatim_as_data():
     assert c["botName"] == hostile[:80]
     assert c["welcome"] == c["placeholder"] == c["footer"] == hostile
     assert c["avatarUrl"] is None
+
+
+ALWAYS = {
+    "details",
+    "details.css",
+    "diagrams",
+    "drawer-edit",
+    "export",
+    "forms",
+    "forms.css",
+    "highlight",
+    "maths",
+    "rich.css",
+}
+
+
+def test_chunks_list_only_what_the_page_can_load():
+    plain = config()["chunks"]
+    assert ALWAYS <= set(plain), sorted(plain)
+    assert all(url.startswith(f"static/gen/lazy/{name.removesuffix('.css')}.") for name, url in plain.items())
+    # Features the page does not offer keep their chunks (and the bytes of their URLs) off the page.
+    assert not set(plain) & {
+        "voice",
+        "voice.css",
+        "feedback",
+        "feedback.css",
+        "preview",
+        "trial",
+        "embed",
+        "prefill",
+        "access",
+    }
+    offered = config(
+        {"app": APP, "feedback": True, "read_aloud": "button", "allowed_origins": "https://shop.example"},
+        query={"embed": "1", "origin": "https://shop.example", "q": "Hello"},
+    )["chunks"]
+    assert {"voice", "voice.css", "feedback", "feedback.css", "embed", "prefill"} <= set(offered)
+    assert not set(offered) & {"preview", "trial"}
+    preview = config({"app": APP, "feedback": True, "read_aloud": "button"}, query={"preview": "1", "q": "Hi"})[
+        "chunks"
+    ]
+    assert {"preview", "trial"} <= set(preview)
+    assert not set(preview) & {"voice", "feedback", "prefill", "embed"}
+    assert "access" in config({"app": APP, "access_code": "s3cret"})["chunks"]
+    assert "access" not in config({"app": APP, "access_code": "s3cret"}, query={"preview": "1"})["chunks"]

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat_skins import app_params
-from chat_skins.errors import CATALOGUE
+from chat_skins.errors import CATALOGUE, TalkError
 from chat_skins.talk import handle_talk
+from chat_skins.talk_request import required_text
 from tests.support.sse import parse_sse
 from tests.support.talk import APP_ID, CONVERSATION, SETTINGS, FakeApp, body_chunks, load_params, make_request
 
@@ -332,3 +333,27 @@ def test_fuzz_json_bodies_never_5xx(body, content_type):
 def test_fuzz_raw_bytes_never_5xx(raw):
     response = handle_talk(make_request(raw=raw), SETTINGS, invoke=FakeApp("moderated"))
     _check(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({}, "missing", None),
+        ({"note": None}, "missing", None),
+        ({"note": "  \n "}, "missing", None),
+        ({"note": 7}, "invalid_param", "note must be a string."),
+        ({"note": ["a"]}, "invalid_param", "note must be a string."),
+        ({"note": "x" * 6}, "long", "at most 5 characters"),
+    ],
+)
+def test_required_text_refuses_with_the_callers_codes(body, code, message):
+    codes = {"missing": "text_required", "long": "text_too_long"}
+    with pytest.raises(TalkError) as refused:
+        required_text(body, "note", 5, "text_required", "text_too_long")
+    assert refused.value.code == codes.get(code, code)
+    if message:
+        assert message in refused.value.message
+
+
+def test_required_text_strips_and_keeps_the_limit_edge():
+    assert required_text({"note": "  hello \n"}, "note", 5, "text_required", "text_too_long") == "hello"

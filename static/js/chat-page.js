@@ -1,12 +1,9 @@
 // Entry of the chat page bundle: reads the config the server put on #cs-app and wires the modules.
-import "./embed-bridge.js";
 import { emit } from "./dom.js";
 import { pageLanguage, translator } from "./i18n.js";
 import { setCodeCopy, setImageHosts, setImageLabel, setRenderFailure } from "./markdown.js";
-import { sampleConversation, startPreview } from "./preview.js";
 import { createStore, memoryBackend, memoryStore } from "./store.js";
 import { talk } from "./talk.js";
-import { createAccess } from "./chat/access.js";
 import { createContent } from "./chat/content.js";
 import { createController } from "./chat/controller.js";
 import { createSaver, freshConversation, loadConversation } from "./chat/conversation.js";
@@ -30,7 +27,14 @@ function readConfig(root) {
   }
 }
 
-export function startChat(root, cfg) {
+// An open page's gate: nothing to ask, no token (the access chunk is for pages with an access code).
+const OPEN_GATE = { required: false, token: () => null };
+
+/**
+ * The chunks a page starts with when it needs them (see boot): `sample` (lazy/preview.js) for a preview,
+ * `gate` (lazy/access.js) for a locked page; each null when not needed or not loaded.
+ */
+export function startChat(root, cfg, { sample = null, gate = null } = {}) {
   const lang = pageLanguage(cfg);
   const t = translator(cfg.strings);
   const bot = cfg.botName || "Assistant";
@@ -75,16 +79,18 @@ export function startChat(root, cfg) {
   setThinkLabels(t, lang);
   content = createContent({ el, cfg, t, bot, notices, plain: view.plain, send, conv });
 
-  const access = createAccess({
-    el,
-    cfg,
-    t,
-    lang,
-    store,
-    urls,
-    onPage: content.apply,
-    focusInput: () => el.input.focus(),
-  });
+  const access = gate
+    ? gate.createAccess({
+        el,
+        cfg,
+        t,
+        lang,
+        store,
+        urls,
+        onPage: content.apply,
+        focusInput: () => el.input.focus(),
+      })
+    : OPEN_GATE;
   // A locked page has no welcome, suggestions or form in its HTML: they come with the unlock answer.
   const locked = !!cfg.accessRequired && !preview;
   if (!locked) content.apply(cfg);
@@ -101,7 +107,7 @@ export function startChat(root, cfg) {
     save,
     store,
     emit,
-    conv: preview ? sampleConversation(t) : loadConversation(store),
+    conv: !preview ? loadConversation(store) : sample ? sample.sampleConversation(t) : freshConversation(),
     onLimit(text) {
       // The composer explains (its hint, which the box is described by); the question waits in the box.
       if (!el.input.value.trim()) el.input.value = text;
@@ -121,7 +127,15 @@ export function startChat(root, cfg) {
     ctl.switchTo(freshConversation());
     el.input.focus();
   };
-  const drawer = createDrawer({ el, t, store, current: conv, open: ctl.switchTo, startFresh: fresh });
+  const drawer = createDrawer({
+    el,
+    t,
+    store,
+    current: conv,
+    open: ctl.switchTo,
+    startFresh: fresh,
+    editing: () => loadChunk(cfg.chunks, "drawer-edit"),
+  });
 
   async function copyText(text, btn, label) {
     try {
@@ -179,9 +193,9 @@ export function startChat(root, cfg) {
       (m) => m.applyPrefill({ cfg, el, ctl, content, fresh }),
       () => (el.input.value = cfg.prefill.q || ""),
     );
-  if (preview) {
+  if (sample) {
     const ctx = { root, cfg, t, bot, input: el.input };
-    startPreview(el, (data) =>
+    sample.startPreview(el, (data) =>
       loadChunk(cfg.chunks, "trial").then(
         (m) => m.applyTrial(data, ctx),
         () => {},
@@ -190,7 +204,7 @@ export function startChat(root, cfg) {
   }
   root.setAttribute("aria-busy", "false");
   document.documentElement.dataset.ready = "";
-  if (locked && !cfg.accessMisconfigured) access.resume();
+  if (locked && !cfg.accessMisconfigured) access.resume?.();
   else if (focusOnLoad(cfg)) el.input.focus({ preventScroll: true });
   emit("ready", { skin: cfg.skin, conversationId: ctl.conv.conversationId });
 }
@@ -203,5 +217,20 @@ function focusOnLoad(cfg) {
   return !matchMedia("(pointer: coarse)").matches;
 }
 
+// A preview's sample, an embedded page's bridge to its host page and a locked page's access gate are lazy
+// chunks (most pages need none of them); a page that needs one starts once it is in, so the bridge hears
+// `ready`, a preview opens on its sample and a locked page asks for its code. A chunk that fails to load
+// leaves the page without it (a locked page then shows the server's refusal when the visitor sends).
+function boot(root, cfg) {
+  const locked = !!cfg.accessRequired && !cfg.preview;
+  if (!cfg.preview && !cfg.embed && !locked) return startChat(root, cfg);
+  const load = (want, name) => (want ? loadChunk(cfg.chunks, name).catch(() => null) : null);
+  const wanted = [load(cfg.preview, "preview"), load(cfg.embed, "embed"), load(locked, "access")];
+  Promise.all(wanted).then(([sample, bridge, gate]) => {
+    bridge?.startEmbedBridge();
+    startChat(root, cfg, { sample, gate });
+  });
+}
+
 const root = document.getElementById("cs-app");
-if (root) startChat(root, readConfig(root));
+if (root) boot(root, readConfig(root));

@@ -88,9 +88,3 @@ export function startEmbedBridge(embed = readEmbed(), win = window) {
   });
   return true;
 }
-
-// main.js imports this module before its own code runs, so the bridge listens before `ready` fires.
-if (typeof document != "undefined") {
-  if (document.getElementById("cs-app")) startEmbedBridge();
-  else document.addEventListener("DOMContentLoaded", () => startEmbedBridge(), { once: true });
-}

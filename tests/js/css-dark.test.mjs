@@ -37,3 +37,16 @@ test("a dark rule that cannot be copied stops the build", () => {
   assert.throws(() => expandDark('.a, :root[data-theme="dark"] .b { c: d; }'), /start every selector/);
   assert.throws(() => expandDark('@media print { :root[data-theme="dark"] { c: d; } }'), /start every selector/);
 });
+
+test("a lazy sheet's zero-specificity dark rule gets a zero-specificity system-dark copy", () => {
+  const css =
+    ':where(:root[data-theme="dark"]) { --a: 2; }\n:where(:root[data-theme="dark"]) .x,\n:root[data-theme="dark"] .y { b: c; }';
+  assert.equal(
+    expandDark(css),
+    ':where(:root[data-theme="dark"]) { --a: 2; }' +
+      media(':where(:root:not([data-theme="light"])) { --a: 2; }') +
+      '\n:where(:root[data-theme="dark"]) .x,\n:root[data-theme="dark"] .y { b: c; }' +
+      media(':where(:root:not([data-theme="light"])) .x,\n:root:not([data-theme="light"]) .y { b: c; }'),
+  );
+  assert.throws(() => expandDark('.a :where(:root[data-theme="dark"]) { c: d; }'), /start every selector/);
+});

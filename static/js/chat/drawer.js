@@ -1,8 +1,8 @@
 // The conversations drawer: list, open, rename, delete, new.
-import { $, clone, h, show } from "../dom.js";
+import { $, clone, show } from "../dom.js";
 
-/** deps: {el, t, store, current(), open(conv), startFresh()} */
-export function createDrawer({ el, t, store, current, open: openConv, startFresh }) {
+/** deps: {el, t, store, current(), open(conv), startFresh(), editing(): a promise of lazy/drawer-edit.js} */
+export function createDrawer({ el, t, store, current, open: openConv, startFresh, editing }) {
   function renderList() {
     const items = store.list();
     el.convList.replaceChildren(...items.map(row));
@@ -34,63 +34,14 @@ export function createDrawer({ el, t, store, current, open: openConv, startFresh
     return li;
   }
 
-  function renameRow(li, c) {
-    const field = h("input", {
-      class: "cs-field-input",
-      value: c.title || "",
-      dir: "auto",
-      "aria-label": t("renameLabel"),
-      maxlength: "120",
-    });
-    const done = (ok) => {
-      if (ok) {
-        const title = field.value.trim().slice(0, 120);
-        store.rename(c.id, title);
-        if (c.id === current().id) current().title = title;
-      }
-      renderList();
-      $(`[data-cs-conv-id="${CSS.escape(c.id)}"] [data-cs-action="rename-conv"]`, el.convList)?.focus();
-    };
-    const form = h(
-      "form",
-      { class: "cs-conv-edit", onsubmit: (e) => (e.preventDefault(), done(true)) },
-      field,
-      h("button", { type: "submit", class: "cs-btn cs-btn-primary", text: t("save") }),
-      h("button", { type: "button", class: "cs-btn", text: t("cancel"), onclick: () => done(false) }),
+  // Renaming and deleting come with a lazy chunk (lazy/drawer-edit.js) the first time a visitor uses them.
+  const edit = (how, li, c) =>
+    editing().then(
+      (m) => m[how]({ el, t, store, current, startFresh, renderList }, li, c),
+      () => {},
     );
-    field.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        done(false);
-      }
-    });
-    li.replaceChildren(form);
-    field.focus();
-    field.select();
-  }
-
-  function deleteRow(li, c) {
-    const confirm = h(
-      "div",
-      { class: "cs-conv-edit", role: "group", "aria-label": t("deleteConfirm") },
-      h("span", { class: "cs-conv-ask", text: t("deleteConfirm") }),
-      h("button", {
-        type: "button",
-        class: "cs-btn cs-btn-danger",
-        text: t("delete"),
-        onclick: () => {
-          store.delete(c.id);
-          if (c.id === current().id) startFresh();
-          renderList();
-          $("[data-cs-action='new']", el.drawer).focus();
-        },
-      }),
-      h("button", { type: "button", class: "cs-btn", text: t("cancel"), onclick: () => renderList() }),
-    );
-    li.replaceChildren(confirm);
-    confirm.querySelector("button").focus();
-  }
+  const renameRow = (li, c) => edit("renameRow", li, c);
+  const deleteRow = (li, c) => edit("deleteRow", li, c);
 
   function open() {
     renderList();

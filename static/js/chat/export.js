@@ -1,12 +1,14 @@
 // Export of a conversation as a Markdown file.
+import { withoutThink } from "../answer/think.js";
 import { h } from "../dom.js";
 
-/** The Markdown text of `conv`, or "" when it has no messages. */
+/** The Markdown text of `conv`, or "" when it has no messages. Answers leave out their reasoning, as Copy does. */
 export function conversationMarkdown(conv, { bot, t, showSources = true }) {
   if (!conv.messages.length) return "";
   const lines = [`# ${conv.title || bot}`, ""];
   for (const m of conv.messages) {
-    lines.push(`**${m.role === "user" ? t("you") : bot}:**`, "", m.text || "", "");
+    const text = m.role === "user" ? m.text || "" : withoutThink(m.text);
+    lines.push(`**${m.role === "user" ? t("you") : bot}:**`, "", text, "");
     if (m.role === "bot" && showSources && m.citations?.length) {
       lines.push(`${t("sources")}:`, ...m.citations.map((c) => `- ${c.document || c.dataset}`), "");
     }

@@ -1,5 +1,6 @@
 // A built-in sample exchange for previews (gallery, screenshots): no network, no storage. Its words
-// come from the catalogue (`preview.*`, sent only to previews); the Markdown is added here.
+// come from the catalogue (`preview.*`, sent only to previews); the Markdown is added here. A lazy
+// chunk: only previews load it, before the page starts (chat-page.js).
 
 export function sampleConversation(t) {
   const answer = [
