@@ -21,7 +21,7 @@ SKINS: tuple[Skin, ...] = (
         "minimal",
         "Minimal",
         "Quiet and typographic, with lots of space.",
-        ("#ffffff", "#111318"),
+        ("#ffffff", "#333337"),
         {"zh_Hans": "极简", "ja_JP": "ミニマル", "pt_BR": "Minimalista"},
     ),
     Skin(
@@ -42,7 +42,7 @@ SKINS: tuple[Skin, ...] = (
         "western",
         "Western",
         "A phone messenger: blue outgoing bubbles with curled tails, white incoming ones on a dotted wallpaper.",
-        ("#ffffff", "#000000"),
+        ("#ffffff", "#0a2140"),
         {"zh_Hans": "欧美信使", "ja_JP": "ウエスタン", "pt_BR": "Ocidental"},
     ),
     Skin(
