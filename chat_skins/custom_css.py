@@ -52,6 +52,7 @@ _IDENT = re.compile(r"-?(?:[A-Za-z_\u0080-\U0010ffff]|--)[-\w\u0080-\U0010ffff]*
 _HTTPS_URL = re.compile(
     r"^https://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&*+,;=:/-]*)?(?:\?[A-Za-z0-9._~%!$&*+,;=:/?-]*)?$"
 )
+_NAIVE_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpeg|webp|avif);base64,[A-Za-z0-9+/]+=*$")
 
 
@@ -239,8 +240,9 @@ def check(css: str) -> str:
         raise Unsafe("a '<' (markup)")
     decoded = _decode(css)
     _check_words(decoded)
-    # Old engines joined the words around a comment (`expr/**/ession`): check that reading too.
-    _check_words(_decode(css, comment=""))
+    # Old engines joined the words around a comment (`expr/**/ession`), and a reader that misses a string's
+    # edge sees comments inside it: check the text with every comment-like span removed, strings or not.
+    _check_words(_decode(_NAIVE_COMMENT.sub("", css), comment=""))
     _check_structure(decoded)
     _check_urls(decoded)
     # Served as written (the browser decodes the same escapes we checked); a header line says where from.
