@@ -113,8 +113,7 @@ def test_answer_bullets_and_tables_read_as_written(browser, harbor_host, name):
 # Every decoration a skin paints with ::before/::after outside the header (a binding, a margin line, a frame),
 # hidden; what a header control shows must not change when they go.
 NO_DECORATIONS = (
-    ":not(.cs-header, .cs-header *)::before, :not(.cs-header, .cs-header *)::after"
-    " { visibility: hidden !important; }"
+    ":not(.cs-header, .cs-header *)::before, :not(.cs-header, .cs-header *)::after { visibility: hidden !important; }"
 )
 HEADER_CONTROLS = """() => [...document.querySelectorAll('.cs-header button')]
   .filter((el) => el.checkVisibility())
@@ -136,7 +135,11 @@ def test_no_decoration_overlaps_a_header_control(browser, harbor_host, name):
             assert len(controls) >= 3, controls
             shown = [page.screenshot(clip=c["clip"]) for c in controls]
             page.add_style_tag(content=NO_DECORATIONS)
-            covered = [c["name"] for c, before in zip(controls, shown) if page.screenshot(clip=c["clip"]) != before]
+            covered = [
+                c["name"]
+                for c, before in zip(controls, shown, strict=True)
+                if page.screenshot(clip=c["clip"]) != before
+            ]
         finally:
             ctx.close()
         assert covered == [], (width, query, covered)
