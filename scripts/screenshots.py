@@ -144,16 +144,26 @@ def shoot(names: list[str], kinds: tuple[str, ...] = ("pages", "embed")) -> None
                 if "lang=" in query and page.evaluate("document.documentElement.dir") != "rtl":
                     raise SystemExit(f"/{name}?{query} is not laid out right to left: the server must set dir")
                 target = OUT / f"{stem}-{device}.png"
-                target.write_bytes(page.screenshot(type="png"))
+                write_png(target, page.screenshot(type="png"))
                 print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
             ctx.close()
         with serve_site() as site:
             for name in names if "embed" in kinds else ():
                 for theme in THEMES:
                     target = OUT / f"{name}-embed-{theme}.png"
-                    target.write_bytes(shoot_embed(browser, site, host.url(hook, "/embed.js"), name, theme))
+                    write_png(target, shoot_embed(browser, site, host.url(hook, "/embed.js"), name, theme))
                     print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
         browser.close()
+
+
+def write_png(target: Path, png: bytes) -> None:
+    """Write a picture, compressed losslessly with oxipng (the dev dependencies bring it) when it is installed."""
+    try:
+        import oxipng
+    except ImportError:
+        target.write_bytes(png)
+        return
+    target.write_bytes(oxipng.optimize_from_memory(png, level=2))
 
 
 def shoot_embed(browser, site, src: str, name: str, theme: str) -> bytes:
