@@ -1,5 +1,8 @@
 """`make screenshots`: render every registered skin through the local host and write docs/screenshots/*.png.
 
+Each skin is shown as a page (desktop and phone, light and dark) and in the embed's panel: the bubble opened on a
+host page, its page showing the sample conversation, cropped to the panel and the bubble.
+
 Before rendering it brings the plugin's declarations in step with the skin registry (each skin's endpoint
 yaml, its `skin` option and its line in the group's endpoint list), so adding a skin means writing its
 registry entry and stylesheet, then running this script. `--sync-only` does just that part.
@@ -25,6 +28,17 @@ THEMES = ("light", "dark")
 RTL_SKINS = ("minimal", "seoul", "helpdesk")
 RTL_LANG = "ar"
 PAGE_YAML = 'path: "/{name}"\nmethod: "GET"\nhidden: false\nextra:\n  python:\n    source: "endpoints/page.py"\n'
+# The embed: a host page this size with the bubble in its corner; the picture is the panel and the bubble with a
+# margin for their shadows.
+EMBED_VIEWPORT = (1024, 768)
+EMBED_MARGIN = 24
+# A host page in the visitor's scheme: a plain site behind the panel, so its edges and shadow read as they would.
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Example shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>:root{color-scheme:light dark}body{margin:0;font:16px/1.5 system-ui,sans-serif;
+background:light-dark(#eef1f5,#14171c);color:light-dark(#1f2937,#e5e7eb)}main{max-width:40rem;margin:3rem}p{opacity:.7}</style></head>
+<body><main><h1>Example shop</h1><p>Spring collection, free returns within 30 days.</p></main>
+<script src="{src}" data-skin="{skin}" data-theme="{theme}" data-prefetch="false" async></script></body></html>"""
 # Settings that make the pictures look like a real deployment (the preview conversation needs no bot).
 SETTINGS = {
     "app": {"app_id": "demo-chat", "inputs": {}, "files": []},
@@ -98,11 +112,12 @@ def shots(names: list[str]) -> list[tuple[str, str, str]]:
     return out
 
 
-def shoot(names: list[str]) -> None:
+def shoot(names: list[str], kinds: tuple[str, ...] = ("pages", "embed")) -> None:
     from playwright.sync_api import sync_playwright
 
     from localdify import Host
     from tests.support.chromium import launch, missing_reason
+    from tests.support.embed_site import serve_site
 
     if missing_reason():
         raise SystemExit(missing_reason())
@@ -113,7 +128,7 @@ def shoot(names: list[str]) -> None:
     with Host(config) as host, sync_playwright() as pw:
         hook = host.config.endpoints[0].hook_id
         browser = launch(pw)
-        for device, (width, height) in DEVICES.items():
+        for device, (width, height) in DEVICES.items() if "pages" in kinds else ():
             ctx = browser.new_context(
                 viewport={"width": width, "height": height},
                 locale="en-US",
@@ -129,16 +144,62 @@ def shoot(names: list[str]) -> None:
                 if "lang=" in query and page.evaluate("document.documentElement.dir") != "rtl":
                     raise SystemExit(f"/{name}?{query} is not laid out right to left: the server must set dir")
                 target = OUT / f"{stem}-{device}.png"
-                target.write_bytes(page.screenshot(type="png"))
+                write_png(target, page.screenshot(type="png"))
                 print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
             ctx.close()
+        with serve_site() as site:
+            for name in names if "embed" in kinds else ():
+                for theme in THEMES:
+                    target = OUT / f"{name}-embed-{theme}.png"
+                    write_png(target, shoot_embed(browser, site, host.url(hook, "/embed.js"), name, theme))
+                    print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
         browser.close()
+
+
+def write_png(target: Path, png: bytes) -> None:
+    """Write a picture, compressed losslessly with oxipng (the dev dependencies bring it) when it is installed."""
+    try:
+        import oxipng
+    except ImportError:
+        target.write_bytes(png)
+        return
+    target.write_bytes(oxipng.optimize_from_memory(png, level=2))
+
+
+def shoot_embed(browser, site, src: str, name: str, theme: str) -> bytes:
+    """The bubble opened on a host page in `theme`, its sample conversation shown, cropped to panel and bubble."""
+    width, height = EMBED_VIEWPORT
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-US", reduced_motion="reduce", color_scheme=theme
+    )
+    try:
+        page = ctx.new_page()
+        site.pages[f"/{name}-{theme}"] = (
+            HOST_PAGE.replace("{src}", src).replace("{skin}", name).replace("{theme}", theme)
+        )
+        page.goto(f"{site.origin}/{name}-{theme}")
+        page.locator("chat-skins button.chatskins-bubble").click()
+        # The panel's page as the embed opened it, with the pages' sample conversation (preview mode).
+        chat = page.locator("chat-skins iframe").element_handle().content_frame()
+        chat.wait_for_selector("html[data-ready]", state="attached")
+        chat.goto(chat.url + "&preview=1")
+        chat.wait_for_selector(".cs-msg-bot [data-cs-actions]:not([hidden])")
+        chat.wait_for_function("document.querySelector('#cs-app')?.getAttribute('aria-busy') !== 'true'")
+        chat.evaluate("document.fonts.ready")
+        # The panel and the bubble, with room for their shadows, clipped to the window.
+        box = page.locator("chat-skins .chatskins-panel").bounding_box()
+        left, top = max(0, box["x"] - EMBED_MARGIN), max(0, box["y"] - EMBED_MARGIN)
+        clip = {"x": left, "y": top, "width": width - left, "height": height - top}
+        return page.screenshot(type="png", clip=clip)
+    finally:
+        ctx.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("skins", nargs="*", help="only these skins (default: all)")
     parser.add_argument("--sync-only", action="store_true", help="only bring the declarations in step")
+    parser.add_argument("--only", choices=("pages", "embed"), help="only the pages or only the embed panels")
     args = parser.parse_args()
     for path in sync_declarations():
         print(f"updated {path} from the skin registry")
@@ -149,9 +210,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"not registered: {', '.join(sorted(unknown))}")
     started = time.monotonic()
-    shoot(names)
+    kinds = (args.only,) if args.only else ("pages", "embed")
+    shoot(names, kinds)
     total = sum(p.stat().st_size for p in OUT.glob("*.png"))
-    count = len(shots(names)) * len(DEVICES)
+    count = len(shots(names)) * len(DEVICES) * ("pages" in kinds) + len(names) * len(THEMES) * ("embed" in kinds)
     print(f"{count} screenshots in {time.monotonic() - started:.0f} s, total {total // 1024} KB")
 
 

@@ -108,3 +108,73 @@ def test_answer_bullets_and_tables_read_as_written(browser, harbor_host, name):
     # A table too wide for the screen scrolls and fades at the end it scrolls to; one that fits does not fade.
     assert result["wide"]["scrolls"] and result["wide"]["fadeEnd"] not in ("", "0px"), result
     assert result["aligned"]["scrolls"] == (result["aligned"]["fadeEnd"] != "0px"), result
+
+
+# Every decoration a skin paints with ::before/::after outside the header (a binding, a margin line, a frame),
+# hidden; what a header control shows must not change when they go.
+NO_DECORATIONS = (
+    ":not(.cs-header, .cs-header *)::before, :not(.cs-header, .cs-header *)::after { visibility: hidden !important; }"
+)
+HEADER_CONTROLS = """() => [...document.querySelectorAll('.cs-header button')]
+  .filter((el) => el.checkVisibility())
+  .map((el) => {
+    const r = el.getBoundingClientRect();
+    return {name: el.getAttribute('data-cs-action'), clip: {x: r.x, y: r.y, width: r.width, height: r.height}};
+  })"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_decoration_overlaps_a_header_control(browser, harbor_host, name):
+    # A phone, the embed panel, and the panel expanded to twice its width.
+    for width, query in ((360, ""), (400, EMBED), (800, EMBED)):
+        ctx = new_context(browser, viewport={"width": width, "height": 640}, reduced_motion="reduce")
+        try:
+            page = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}", query).page
+            page.evaluate("document.fonts.ready")
+            controls = page.evaluate(HEADER_CONTROLS)
+            assert len(controls) >= 3, controls
+            shown = [page.screenshot(clip=c["clip"]) for c in controls]
+            page.add_style_tag(content=NO_DECORATIONS)
+            covered = [
+                c["name"]
+                for c, before in zip(controls, shown, strict=True)
+                if page.screenshot(clip=c["clip"]) != before
+            ]
+        finally:
+            ctx.close()
+        assert covered == [], (width, query, covered)
+
+
+# Short inline code among words, so that in any skin some of it reaches the end of a line at 360 px: each one must
+# move to the next line whole, never split at its hyphen or space. A token longer than the line may still break.
+SHORT_CODE = "/echo " + " ".join(
+    f"{'word ' * (i % 4)}`{token}`" for i, token in enumerate(["RT-2048-XK", "npm install", "git-lfs", "a-b-c"] * 5)
+)
+LONG_TOKEN = "x" * 120
+
+CODE_LINES = """() => {
+  const answer = [...document.querySelectorAll('[data-cs-answer]')].pop();
+  return [...answer.querySelectorAll('code')].map((code) => {
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    const box = answer.getBoundingClientRect(), own = code.getBoundingClientRect();
+    return {text: code.textContent, lines: tops.size, inside: own.left >= box.left - 1 && own.right <= box.right + 1};
+  });
+}"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_inline_code_breaks_only_where_it_must_on_a_phone(browser, harbor_host, name):
+    ctx = new_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        chat = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}")
+        chat.send(f"{SHORT_CODE} and `{LONG_TOKEN}`")
+        codes = chat.page.evaluate(CODE_LINES)
+    finally:
+        ctx.close()
+    assert len(codes) == 21, codes
+    *short, long = codes
+    assert [c for c in short if c["lines"] != 1] == [], short
+    # The long token wraps inside the answer instead of running out of it.
+    assert long["lines"] > 1 and long["inside"], long

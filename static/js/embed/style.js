@@ -11,7 +11,7 @@ export const STYLE = `:host{all:initial;color-scheme:light dark}
 .chatskins-bubble img{width:100%;height:100%;object-fit:cover}
 .chatskins-draggable{touch-action:none}
 :host(.chatskins-open) .chatskins-icon,:host(:not(.chatskins-open)) .chatskins-close-icon{display:none}
-.chatskins-panel,.chatskins-welcome{position:fixed;z-index:var(--chatskins-z);bottom:calc(var(--chatskins-y) + var(--chatskins-size) + 12px);right:var(--chatskins-x);box-shadow:0 8px 36px #0005}
+.chatskins-panel,.chatskins-welcome{position:fixed;z-index:var(--chatskins-z);bottom:calc(var(--chatskins-y) + var(--chatskins-size) + 12px);right:var(--chatskins-x);box-shadow:0 8px 36px #0005,0 0 0 1px #8884}
 .chatskins-panel{width:min(var(--chatskins-width),calc(100vw - 2*var(--chatskins-x)));height:min(var(--chatskins-height),calc(100vh - var(--chatskins-y) - var(--chatskins-size) - 24px));border-radius:14px;overflow:hidden;background:Canvas}
 :host(.chatskins-expanded) .chatskins-panel{top:16px;height:auto;width:min(calc(var(--chatskins-width)*2),calc(100vw - 32px))}
 .chatskins-welcome{display:flex;align-items:start;max-width:min(300px,calc(100vw - 2*var(--chatskins-x)));border-radius:12px;background:Canvas;color:CanvasText;font:15px/1.4 system-ui,sans-serif}
