@@ -116,11 +116,10 @@ def test_screenshots_exist_for_registered_skins_only():
     folder = ROOT / "docs" / "screenshots"
     expected = {f"{n}-{t}-{d}.png" for n in NAMES for t in ("light", "dark") for d in ("desktop", "phone")}
     rtl = {f"{n}-rtl-light-{d}.png" for n in load_screenshots_script().RTL_SKINS for d in ("desktop", "phone")}
-    # The embed's panel per skin and theme (not yet required: the reworked skins' pictures come with their merge).
-    embed = {f"{n}-embed-{t}.png" for n in NAMES for t in ("light", "dark")}
+    expected |= {f"{n}-embed-{t}.png" for n in NAMES for t in ("light", "dark")}
     present = {p.name for p in folder.glob("*.png")}
     assert expected <= present, f"run `make screenshots`; missing: {sorted(expected - present)[:6]}"
-    assert present <= expected | rtl | embed, f"stray screenshots: {sorted(present - expected - rtl - embed)}"
+    assert present <= expected | rtl, f"stray screenshots: {sorted(present - expected - rtl)}"
     total = sum((folder / n).stat().st_size for n in present)
     assert total < 650_000 * len(NAMES), f"{total} bytes of screenshots"
 
