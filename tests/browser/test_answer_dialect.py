@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from localdify import Host
-from tests.support.chat_page import Chat, new_context
+from tests.support.chat_page import Chat, new_context, track_errors
 from tests.support.fixtures import REPO_ROOT, shared_fixtures
 
 pytestmark = pytest.mark.browser
@@ -164,13 +164,10 @@ def dialect_host(tmp_path_factory) -> Iterator[Host]:
 
 
 @pytest.fixture
-def dchat(browser, dialect_host) -> Iterator[Chat]:
-    ctx = new_context(browser)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield Chat(page, dialect_host)
-    ctx.close()
+def dchat(tabs, dialect_host) -> Iterator[Chat]:
+    with tabs.tab() as page:
+        errors = track_errors(page)
+        yield Chat(page, dialect_host)
     assert errors == [], errors
 
 
