@@ -36,19 +36,11 @@ def tabs(browser):
 
 
 @pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context):
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
-    p.js_errors = errors
-    yield p
+def page(tabs):
+    """A tab of the worker's shared context under the pages' real CSP, wiped after the test."""
+    with tabs.tab(bypass_csp=False) as p:
+        track_errors(p)
+        yield p
 
 
 @pytest.fixture

@@ -40,7 +40,11 @@ ANSWER = (
     "| " + " | ".join(f"value {i}" for i in range(8)) + " |\n"
 )
 
-LISTS_AND_TABLES = """() => {
+# Scroll-driven animations (the tables' fading edges) take their values on the frame after a layout change, and
+# a skin's web font can still change the layout once it loads: read after the fonts and two frames.
+LISTS_AND_TABLES = """async () => {
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const answer = [...document.querySelectorAll('[data-cs-answer]')].pop();
   const [aligned, wide] = answer.querySelectorAll('table');
   const cells = [...aligned.rows[1].cells].map((c) => getComputedStyle(c).textAlign);
