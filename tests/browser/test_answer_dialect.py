@@ -99,6 +99,8 @@ STREAMS = {
         *deltas("ink>\n\nTides come from the **moon**."),
         END,
     ],
+    # The same thought held open (a stop ends it): stopping never races the end of the stream on a loaded machine.
+    "dialect-think-held": [*deltas(THOUGHT), pause(30_000), *deltas("</think>\n\nNever shown."), END],
     "dialect-details-think": [
         *deltas("<details data-think=true>\nPondering.\n[ENDTHINKFLAG]</details>\nDone thinking."),
         END,
@@ -235,7 +237,7 @@ def test_difys_details_data_think_form_renders_as_the_same_block(dchat):
 
 def test_stopping_mid_thought_folds_the_block_with_its_duration(dchat):
     page = dchat.open(HOOK).page
-    dchat.send("fixture:dialect-think", wait=False)
+    dchat.send("fixture:dialect-think-held", wait=False)
     think = dchat.last_bot().locator("details.cs-think")
     expect(think).to_have_attribute("open", "")
     page.click('[data-cs-action="stop"]')
