@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat_page import Chat, new_context
+from tests.support.chat_page import Chat, track_errors
 from tests.support.chromium import launch, require_chromium
 from tests.support.embed_site import serve_site
+from tests.support.tabs import Tabs
 
 
 @pytest.fixture(scope="session")
@@ -26,33 +27,30 @@ def browser(playwright_driver):
     b.close()
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
-    yield ctx
-    ctx.close()
+@pytest.fixture(scope="session")
+def tabs(browser):
+    """The worker's shared contexts: `with tabs.tab(**options) as page` (tests/support/tabs.py)."""
+    shared = Tabs(browser)
+    yield shared
+    shared.close()
 
 
 @pytest.fixture
-def page(context):
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
-    p.js_errors = errors
-    yield p
+def page(tabs):
+    """A tab of the worker's shared context under the pages' real CSP, wiped after the test."""
+    with tabs.tab(bypass_csp=False) as p:
+        track_errors(p)
+        yield p
 
 
 @pytest.fixture
-def chat(browser, host):
-    """A Chat on a fresh context. CSP is bypassed only so axe-core can be evaluated (tests of the CSP
-    itself live in tests/browser/test_security_browser.py); every other behaviour is the same."""
-    ctx = new_context(browser)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield Chat(page, host)
-    ctx.close()
+def chat(tabs, host):
+    """A Chat in a new tab of the worker's shared context, wiped after the test. CSP is bypassed only so
+    axe-core can be evaluated (tests of the CSP itself live in tests/browser/test_security_browser.py);
+    every other behaviour is the same."""
+    with tabs.tab() as page:
+        errors = track_errors(page)
+        yield Chat(page, host)
     assert errors == [], errors
 
 

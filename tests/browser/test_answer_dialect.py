@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from localdify import Host
-from tests.support.chat_page import Chat, new_context
+from tests.support.chat_page import Chat, new_context, track_errors
 from tests.support.fixtures import REPO_ROOT, shared_fixtures
 
 pytestmark = pytest.mark.browser
@@ -99,6 +99,8 @@ STREAMS = {
         *deltas("ink>\n\nTides come from the **moon**."),
         END,
     ],
+    # The same thought held open (a stop ends it): stopping never races the end of the stream on a loaded machine.
+    "dialect-think-held": [*deltas(THOUGHT), pause(30_000), *deltas("</think>\n\nNever shown."), END],
     "dialect-details-think": [
         *deltas("<details data-think=true>\nPondering.\n[ENDTHINKFLAG]</details>\nDone thinking."),
         END,
@@ -164,13 +166,10 @@ def dialect_host(tmp_path_factory) -> Iterator[Host]:
 
 
 @pytest.fixture
-def dchat(browser, dialect_host) -> Iterator[Chat]:
-    ctx = new_context(browser)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield Chat(page, dialect_host)
-    ctx.close()
+def dchat(tabs, dialect_host) -> Iterator[Chat]:
+    with tabs.tab() as page:
+        errors = track_errors(page)
+        yield Chat(page, dialect_host)
     assert errors == [], errors
 
 
@@ -238,7 +237,7 @@ def test_difys_details_data_think_form_renders_as_the_same_block(dchat):
 
 def test_stopping_mid_thought_folds_the_block_with_its_duration(dchat):
     page = dchat.open(HOOK).page
-    dchat.send("fixture:dialect-think", wait=False)
+    dchat.send("fixture:dialect-think-held", wait=False)
     think = dchat.last_bot().locator("details.cs-think")
     expect(think).to_have_attribute("open", "")
     page.click('[data-cs-action="stop"]')

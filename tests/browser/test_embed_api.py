@@ -88,8 +88,9 @@ def test_inputs_from_config_reach_the_page_after_ready(page, host, site):
     head = "<script>window.ChatSkinsConfig = {inputs: {plan: 'pro', seats: 3}, prefetch: false};</script>"
     page.goto(site.page("inputs", [(host.url(DEMO_HOOK, "/embed.js"), {})], head=head))
     bubble_btn(page).wait_for()
-    # Catch the very first command: record in every document the frame loads.
-    page.context.add_init_script(
+    # Catch the very first command: record in every document the frame loads (a page's init scripts run in
+    # its frames too).
+    page.add_init_script(
         "window.__cmds = []; document.addEventListener('chatskins:command', e => window.__cmds.push(e.detail))"
     )
     page.evaluate("ChatSkins.open()")

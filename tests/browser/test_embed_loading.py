@@ -6,10 +6,21 @@ import urllib.request
 
 import pytest
 
+from tests.support.chat_page import track_errors
 from tests.support.embed_site import bubble_btn, chat_frame, panel, wait_event
 from tests.support.hooks import DEMO_APP, DEMO_HOOK, FAST
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context per test: what loads when, and from where, is the subject here (no warm cache)."""
+    ctx = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+    p = ctx.new_page()
+    track_errors(p)
+    yield p
+    ctx.close()
 
 
 COUNT_FRAMES = """<script>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -37,31 +38,33 @@ FOCUSED = """() => {
 }"""
 
 
-def open_gallery(browser, host, *, path="/skins", clipboard=True, errors=None, **options):
-    options = {"viewport": {"width": 1280, "height": 900}, "locale": "en-US", "bypass_csp": False} | options
-    ctx = browser.new_context(**options)
-    # Up to a dozen chat pages start in the gallery's own thread: generous waits on a loaded machine.
-    ctx.set_default_timeout(60_000)
-    if clipboard:
-        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=host.base_url)
-    ctx.route(AVATAR, lambda route: route.fulfill(status=200, content_type="image/png", body=PNG))
-    page = ctx.new_page()
-    if errors is not None:
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Not "load": that waits for every preview in view, which says nothing about the gallery itself.
-    response = page.goto(host.url(DEMO_HOOK, path), wait_until="domcontentloaded")
-    assert response is not None and response.status == 200
-    return ctx, page, response
+@contextmanager
+def open_gallery(
+    tabs, host, *, path="/skins", clipboard=True, errors=None, viewport=None, color_scheme=None, **options
+):
+    """The gallery in a tab of the worker's shared context of `options` (the real CSP unless bypass_csp)."""
+    options = {"bypass_csp": False} | options
+    with tabs.tab(viewport=viewport or {"width": 1280, "height": 900}, color_scheme=color_scheme, **options) as page:
+        # Up to a dozen chat pages start in the gallery's own thread: generous waits on a loaded machine.
+        page.set_default_timeout(60_000)
+        if clipboard:
+            page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=host.base_url)
+        page.route(AVATAR, lambda route: route.fulfill(status=200, content_type="image/png", body=PNG))
+        if errors is not None:
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # Not "load": that waits for every preview in view, which says nothing about the gallery itself.
+        response = page.goto(host.url(DEMO_HOOK, path), wait_until="domcontentloaded")
+        assert response is not None and response.status == 200
+        yield page, response
 
 
 @pytest.fixture
-def gallery(browser, host):
+def gallery(tabs, host):
     errors: list[str] = []
-    ctx, page, response = open_gallery(browser, host, errors=errors)
-    csp = response.headers["content-security-policy"]
-    assert "frame-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
-    yield page
-    ctx.close()
+    with open_gallery(tabs, host, errors=errors) as (page, response):
+        csp = response.headers["content-security-policy"]
+        assert "frame-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        yield page
     assert errors == [], errors
 
 
@@ -219,9 +222,8 @@ def test_copy_gives_the_values_with_a_visible_copied_state(gallery, host):
     assert gallery.locator('img[src="x"]').count() == 0
 
 
-def test_without_the_clipboard_the_text_is_selected(browser, host):
-    ctx, page, _ = open_gallery(browser, host, clipboard=False)
-    try:
+def test_without_the_clipboard_the_text_is_selected(tabs, host):
+    with open_gallery(tabs, host, clipboard=False) as (page, _):
         page.evaluate(
             "Object.defineProperty(navigator, 'clipboard', {configurable: true,"
             " value: {writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError'))}})"
@@ -232,8 +234,6 @@ def test_without_the_clipboard_the_text_is_selected(browser, host):
         )
         assert page.evaluate("getSelection().toString()") == page.locator("#g-out-iframe").inner_text()
         assert page.locator('button[data-copy="iframe"]').get_attribute("data-copied") is None
-    finally:
-        ctx.close()
 
 
 def test_an_avatar_that_is_not_plain_https_is_refused(gallery):
@@ -283,16 +283,15 @@ def test_a_foreign_page_cannot_restyle_a_preview(browser, host, site):
     ("scheme", "width", "lang"),
     [("light", 1280, "en"), ("dark", 1280, "en"), ("light", 390, "ja"), ("dark", 390, "ar")],
 )
-def test_gallery_axe_phone_and_right_to_left(browser, host, scheme, width, lang):
-    ctx, page, _ = open_gallery(
-        browser,
+def test_gallery_axe_phone_and_right_to_left(tabs, host, scheme, width, lang):
+    with open_gallery(
+        tabs,
         host,
         path=f"/skins?lang={lang}",
         viewport={"width": width, "height": 844},
         color_scheme=scheme,
         bypass_csp=True,
-    )
-    try:
+    ) as (page, _):
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
         assert page.locator("h1").inner_text() == catalogue(lang)["gallery.title"]
@@ -318,5 +317,3 @@ def test_gallery_axe_phone_and_right_to_left(browser, host, scheme, width, lang)
         assert violations == [], (scheme, width, lang, violations)
         config = json.loads(page.locator("#g-main").get_attribute("data-config"))
         assert config["strings"]["copied"] == catalogue(lang)["gallery.copied"]
-    finally:
-        ctx.close()

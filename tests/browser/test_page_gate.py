@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat_page import Chat, new_context
+from localdify import Host
+from tests.support.chat_page import Chat, track_errors
+from tests.support.fixtures import REPO_ROOT
 from tests.support.hooks import BROKEN_GATE_HOOK as BROKEN
 from tests.support.hooks import GATE_CODE as CODE
 from tests.support.hooks import GATE_CONFIG as CONFIG
@@ -13,15 +15,18 @@ from tests.support.hooks import LOCKED_TOO_HOOK as OTHER
 from tests.support.locales import text
 
 
+@pytest.fixture(scope="module")
+def gate_host():
+    """The locked endpoints' host: what a visitor unlocks lives in the tab's storage, wiped after each test."""
+    with Host(CONFIG, plugin_dir=REPO_ROOT) as h:
+        yield h
+
+
 @pytest.fixture
-def gate(browser, make_host):
-    host = make_host(CONFIG)
-    ctx = new_context(browser)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield Chat(page, host)
-    ctx.close()
+def gate(tabs, gate_host):
+    with tabs.tab() as page:
+        errors = track_errors(page)
+        yield Chat(page, gate_host)
     assert errors == [], errors
 
 

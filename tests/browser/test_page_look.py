@@ -13,37 +13,40 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_each_language_from_the_browser_and_from_lang_parameter(browser, host, lang):
+def test_each_language_from_the_browser_and_from_lang_parameter(browser, tabs, host, lang):
     """Every interface language, chosen by the browser and by ?lang=, fully in that language and direction."""
+
+    def check(page, query):
+        chat = Chat(page, host).open(DEMO_HOOK, query=query)
+        assert page.get_attribute("html", "lang") == lang
+        assert page.get_attribute("html", "dir") == ("rtl" if lang in RTL else "ltr")
+        assert page.get_attribute('[data-cs-action="send"]', "aria-label") == send
+        assert page.get_attribute("#cs-input", "placeholder") == placeholder
+        chat.send("/quota")
+        assert chat.last_bot().locator("[data-cs-error-text]").inner_text() == text(lang, "err.quota")
+
     send, placeholder = text(lang, "send"), text(lang, "placeholder", bot="Demo Bot")
-    for locale, query in ((lang, ""), ("en-US" if lang != "en" else "ja-JP", f"?lang={lang}")):
-        ctx = new_context(browser, locale=locale)
-        try:
-            chat = Chat(ctx.new_page(), host).open(DEMO_HOOK, query=query)
-            page = chat.page
-            assert page.get_attribute("html", "lang") == lang
-            assert page.get_attribute("html", "dir") == ("rtl" if lang in RTL else "ltr")
-            assert page.get_attribute('[data-cs-action="send"]', "aria-label") == send
-            assert page.get_attribute("#cs-input", "placeholder") == placeholder
-            chat.send("/quota")
-            assert chat.last_bot().locator("[data-cs-error-text]").inner_text() == text(lang, "err.quota")
-        finally:
-            ctx.close()
+    # The browser's language: a context of its own (one per language, shared with no other test).
+    ctx = new_context(browser, locale=lang)
+    try:
+        check(ctx.new_page(), "")
+    finally:
+        ctx.close()
+    # ?lang= wins over another browser language (the worker's shared en-US or ja-JP context).
+    with tabs.tab(locale="en-US" if lang != "en" else "ja-JP") as page:
+        check(page, f"?lang={lang}")
 
 
 def colors(page):
     return page.evaluate("() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }")
 
 
-def test_light_and_dark_follow_the_system_and_the_theme_parameter(browser, host):
+def test_light_and_dark_follow_the_system_and_the_theme_parameter(tabs, host):
     seen = {}
     for scheme, query in (("light", ""), ("dark", ""), ("light", "?theme=dark"), ("dark", "?theme=light")):
-        ctx = new_context(browser, color_scheme=scheme)
-        try:
-            page = Chat(ctx.new_page(), host).open(DEMO_HOOK, query=query).page
+        with tabs.tab(color_scheme=scheme) as page:
+            Chat(page, host).open(DEMO_HOOK, query=query)
             seen[(scheme, query)] = colors(page)
-        finally:
-            ctx.close()
     light, dark = seen[("light", "")], seen[("dark", "")]
     assert light != dark
     assert seen[("light", "?theme=dark")] == dark
@@ -51,12 +54,10 @@ def test_light_and_dark_follow_the_system_and_the_theme_parameter(browser, host)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations(browser, host, scheme):
+def test_axe_finds_no_violations(tabs, host, scheme):
     """axe-core 4.x on an empty page, a finished rich turn, an error, and the open drawer."""
-    ctx = new_context(browser, color_scheme=scheme)
-    try:
-        chat = Chat(ctx.new_page(), host).open(REPLAY_HOOK)
-        page = chat.page
+    with tabs.tab(color_scheme=scheme) as page:
+        chat = Chat(page, host).open(REPLAY_HOOK)
         assert chat.axe() == []
         page.fill("#cs-in-0", "A-1")
         chat.send("fixture:chat-basic")
@@ -67,17 +68,13 @@ def test_axe_finds_no_violations(browser, host, scheme):
         assert chat.axe() == []
         page.click('[data-cs-action="drawer"]')
         assert chat.axe() == []
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("width", [320, 375, 768, 1440])
-def test_no_horizontal_scroll_from_320px_up(browser, host, width):
-    ctx = new_context(browser, viewport={"width": width, "height": 700})
-    try:
-        chat = Chat(ctx.new_page(), host).open(DEMO_HOOK)
+def test_no_horizontal_scroll_from_320px_up(tabs, host, width):
+    with tabs.tab(viewport={"width": width, "height": 700}) as page:
+        chat = Chat(page, host).open(DEMO_HOOK)
         chat.send("Tell me about lighthouses")  # a table, code and long words
-        page = chat.page
         overflow = page.evaluate(
             "() => [document.documentElement.scrollWidth - document.documentElement.clientWidth,"
             " (s => s.scrollWidth - s.clientWidth)(document.querySelector('[data-cs-scroll]'))]"
@@ -89,20 +86,15 @@ def test_no_horizontal_scroll_from_320px_up(browser, host, width):
             ".map(b => b.getBoundingClientRect().right))"
         )
         assert right <= width
-    finally:
-        ctx.close()
 
 
-def test_reduced_motion_turns_transitions_off(browser, host):
-    ctx = new_context(browser, reduced_motion="reduce")
-    try:
-        page = Chat(ctx.new_page(), host).open(DEMO_HOOK).page
+def test_reduced_motion_turns_transitions_off(tabs, host):
+    with tabs.tab(reduced_motion="reduce") as page:
+        Chat(page, host).open(DEMO_HOOK)
         assert (
             page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--cs-motion').trim()")
             == "0s"
         )
-    finally:
-        ctx.close()
 
 
 def test_embed_mode_has_close_and_expand_that_dispatch_events(chat):

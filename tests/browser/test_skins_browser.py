@@ -130,18 +130,15 @@ def test_axe_finds_no_violations(chat, name, theme):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_no_horizontal_scrolling_at_320px(browser, host, name):
-    ctx = new_context(browser, viewport={"width": 320, "height": 640})
-    try:
-        chat = Chat(ctx.new_page(), host)
+def test_no_horizontal_scrolling_at_320px(tabs, host, name):
+    with tabs.tab(viewport={"width": 320, "height": 640}) as page:
+        chat = Chat(page, host)
         preview(chat, name, "light")
         result = chat.page.evaluate(OVERFLOW)
         assert result["scroll"] <= result["width"] and result["out"] == [], result
         chat.open(REPLAY_HOOK, f"/{name}")
         result = chat.page.evaluate(OVERFLOW)
         assert result["scroll"] <= result["width"] and result["out"] == [], result
-    finally:
-        ctx.close()
 
 
 def test_skins_look_clearly_different(browser, host):
@@ -197,12 +194,11 @@ def branded_host():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("name", NAMES)
-def test_skin_honours_branding_settings(browser, branded_host, name, theme):
-    ctx = new_context(browser, offline=False)
-    # The avatar host does not exist; answer its request locally so the page is complete.
-    ctx.route("https://avatars.example/**", lambda route: route.fulfill(status=404, body=""))
-    try:
-        chat = Chat(ctx.new_page(), branded_host)
+def test_skin_honours_branding_settings(tabs, branded_host, name, theme):
+    with tabs.tab() as page:
+        # The avatar host does not exist; answer its request locally so the page is complete.
+        page.route("https://avatars.example/**", lambda route: route.fulfill(status=404, body=""))
+        chat = Chat(page, branded_host)
         chat.open(BRANDED_HOOK, f"/{name}", f"?preview=1&theme={theme}")
         page = chat.page
         page.wait_for_selector(".cs-msg-bot [data-cs-actions]:not([hidden])")
@@ -214,8 +210,6 @@ def test_skin_honours_branding_settings(browser, branded_host, name, theme):
         send = page.evaluate("getComputedStyle(document.querySelector('[data-cs-action=send]')).backgroundColor")
         assert send == "rgb(255, 212, 0)", "the send button must use --cs-accent"
         assert chat.axe() == []
-    finally:
-        ctx.close()
 
 
 # In a right-to-left page these sit mirrored: user messages at the inline end, the bot at the start, tails outside.
@@ -246,11 +240,10 @@ def same_length(a: str, b: str) -> bool:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_skin_mirrors_right_to_left(browser, host, name):
+def test_skin_mirrors_right_to_left(tabs, host, name):
     """With dir=rtl on the document, each piece of the layout sits where its mirror image was."""
-    ctx = new_context(browser, viewport={"width": 1000, "height": 1400}, reduced_motion="reduce")
-    try:
-        chat = Chat(ctx.new_page(), host)
+    with tabs.tab(viewport={"width": 1000, "height": 1400}, reduced_motion="reduce") as page:
+        chat = Chat(page, host)
         preview(chat, name, "light")
         page = chat.page
         width = page.evaluate("document.documentElement.clientWidth")
@@ -265,5 +258,3 @@ def test_skin_mirrors_right_to_left(browser, host, name):
         assert [t is None for t in rtl_tails] == [t is None for t in ltr_tails]
         for a, b in zip(ltr_tails, rtl_tails, strict=True):
             assert a is None or (same_length(b[0], a[1]) and same_length(b[1], a[0])), (a, b)
-    finally:
-        ctx.close()

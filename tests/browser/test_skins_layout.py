@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from chat_skins.skins import SKINS
-from tests.support.chat_page import Chat, new_context
+from tests.support.chat_page import Chat
 from tests.support.hooks import DEMO_APP
 
 pytestmark = pytest.mark.browser
 
 NAMES = [s.name for s in SKINS]
+PHONE = {"is_mobile": True, "has_touch": True}
 HOOK = "layoutharbor0001"
 BOT_NAME = "Harbor Assistant"
 # The page as the embed script opens it in its 400 px panel: with its own close and expand buttons.
@@ -39,7 +40,11 @@ ANSWER = (
     "| " + " | ".join(f"value {i}" for i in range(8)) + " |\n"
 )
 
-LISTS_AND_TABLES = """() => {
+# Scroll-driven animations (the tables' fading edges) take their values on the frame after a layout change, and
+# a skin's web font can still change the layout once it loads: read after the fonts and two frames.
+LISTS_AND_TABLES = """async () => {
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const answer = [...document.querySelectorAll('[data-cs-answer]')].pop();
   const [aligned, wide] = answer.querySelectorAll('table');
   const cells = [...aligned.rows[1].cells].map((c) => getComputedStyle(c).textAlign);
@@ -69,40 +74,31 @@ def harbor_host():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_header_holds_a_real_name_on_a_phone_and_in_the_embed_panel(browser, harbor_host, name):
+def test_header_holds_a_real_name_on_a_phone_and_in_the_embed_panel(tabs, harbor_host, name):
     for viewport, query in (({"width": 360, "height": 740}, ""), ({"width": 400, "height": 640}, EMBED)):
-        ctx = new_context(browser, viewport=viewport, is_mobile=True, has_touch=True)
-        try:
-            chat = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}", query)
+        with tabs.tab(viewport=viewport, **PHONE) as page:
+            chat = Chat(page, harbor_host).open(HOOK, f"/{name}", query)
             if query:
                 assert chat.page.locator('.cs-header [data-cs-action="close"]').is_visible()
             header = chat.page.evaluate(HEADER)
             assert header["text"] == BOT_NAME
             assert not header["cut"] and header["covering"] == [], (viewport, header)
-        finally:
-            ctx.close()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_a_new_chat_opens_at_its_welcome_on_a_phone(browser, harbor_host, name):
-    ctx = new_context(browser, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
-    try:
-        page = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}").page
+def test_a_new_chat_opens_at_its_welcome_on_a_phone(tabs, harbor_host, name):
+    with tabs.tab(viewport={"width": 360, "height": 640}, **PHONE) as page:
+        Chat(page, harbor_host).open(HOOK, f"/{name}")
         assert page.locator("[data-cs-welcome]").is_visible()
         assert page.evaluate("document.querySelector('[data-cs-scroll]').scrollTop") == 0
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_answer_bullets_and_tables_read_as_written(browser, harbor_host, name):
-    ctx = new_context(browser, viewport={"width": 390, "height": 800})
-    try:
-        chat = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}")
+def test_answer_bullets_and_tables_read_as_written(tabs, harbor_host, name):
+    with tabs.tab(viewport={"width": 390, "height": 800}) as page:
+        chat = Chat(page, harbor_host).open(HOOK, f"/{name}")
         chat.send(ANSWER)
         result = chat.page.evaluate(LISTS_AND_TABLES)
-    finally:
-        ctx.close()
     assert result["cells"] == ["start", "center", "end"], result
     assert result["bullets"] == ["disc", "circle"], result
     # A table too wide for the screen scrolls and fades at the end it scrolls to; one that fits does not fade.

@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from localdify import Host
-from tests.support.chat_page import Chat, new_context
+from tests.support.chat_page import Chat, new_context, track_errors
 from tests.support.chromium import CHROMIUM_ARGS, chromium_path
 from tests.support.embed_site import bubble_btn, chat_frame
 from tests.support.fixtures import REPO_ROOT
+from tests.support.tabs import Tabs
 from tests.support.voice import (
     VOICE_AUTO_HOOK,
     VOICE_BROKEN_HOOK,
@@ -43,34 +44,41 @@ def voice_browser(playwright_driver):
     b.close()
 
 
-def open_page(browser, host, hook, *, microphone=True, path="/minimal", query=""):
-    ctx = browser.new_context(viewport={"width": 1000, "height": 760}, locale="en-US")
-    if microphone:
-        ctx.grant_permissions(["microphone"], origin=host.base_url)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    response = page.goto(host.url(hook, path) + query)
-    assert response is not None and response.status == 200
-    page.wait_for_selector("html[data-ready]")
-    return page
+@pytest.fixture(scope="module")
+def voice_tabs(voice_browser):
+    shared = Tabs(voice_browser)
+    yield shared
+    shared.close()
 
 
 @pytest.fixture
-def pages(voice_browser, voice_host):
+def pages(voice_tabs, voice_host):
+    """Opens voice pages in tabs of a shared context (the real CSP), with the microphone allowed or not."""
+    shared = voice_tabs.context(bypass_csp=False)
     opened = []
+    granted = []
 
-    def make(hook=VOICE_HOOK, **kw):
-        page = open_page(voice_browser, voice_host, hook, **kw)
+    def make(hook=VOICE_HOOK, *, microphone=True, path="/minimal", query=""):
+        # Permissions belong to the context: one test, one answer to the microphone question.
+        assert granted in ([], [microphone]), "a test opens its voice pages with or without the microphone"
+        granted[:] = [microphone]
+        if microphone:
+            shared.context.grant_permissions(["microphone"], origin=voice_host.base_url)
+        page = shared.context.new_page()
+        page.set_viewport_size({"width": 1000, "height": 760})
+        track_errors(page)
         opened.append(page)
+        response = page.goto(voice_host.url(hook, path) + query)
+        assert response is not None and response.status == 200
+        page.wait_for_selector("html[data-ready]")
         return page
 
-    yield make
-    for page in opened:
-        errors = page.js_errors
-        page.context.close()
-        assert errors == [], errors
+    try:
+        yield make
+        errors = [e for page in opened for e in page.js_errors]
+    finally:
+        shared.wipe()
+    assert errors == [], errors
 
 
 def voice_ready(page):

@@ -63,10 +63,20 @@ class Chat:
         )
 
 
+def track_errors(page) -> list[str]:
+    """The page's uncaught errors, collected as they happen (also as page.js_errors)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return errors
+
+
+CONTEXT_DEFAULTS = {"viewport": {"width": 1100, "height": 800}, "locale": "en-US", "bypass_csp": True}
+
+
 def new_context(browser, **kwargs):
     """A fresh context (own storage) with the page defaults; kwargs override."""
-    options = {"viewport": {"width": 1100, "height": 800}, "locale": "en-US", "bypass_csp": True} | kwargs
-    return browser.new_context(**options)
+    return browser.new_context(**(CONTEXT_DEFAULTS | kwargs))
 
 
 def settle(page) -> None:
