@@ -1,7 +1,8 @@
 // Syntax highlighting of closed code blocks (highlight.js, its common languages), built as DOM from
 // highlight.js's token tree: text nodes and <span class="hljs-<scope>">, never an HTML string.
-import hljs from "highlight.js/lib/common";
+import hljs from "highlight.js/lib/core";
 import { bounded } from "../rich/bounded.js";
+import { LANGUAGES } from "../rich/languages.js";
 import { createSlicer } from "../rich/slices.js";
 
 // Past this, a block is shown plain: highlighting it would hold the main thread too long.
@@ -9,6 +10,7 @@ const MAX_CODE = 20000;
 const made = bounded(200); // language + code -> highlighted fragment
 const slices = createSlicer();
 const compiled = new Set(); // languages whose grammar was built
+let languages = "none"; // "none", "queued" (registering, slice by slice) or "ready"
 
 function build(node, into) {
   for (const child of node.children) {
@@ -53,6 +55,16 @@ function show(code, text, frag) {
 /** Highlights each code block not yet done: a block highlighted before at once (a re-rendered
  * streaming block keeps its colours), a new one in a later time slice, so none holds the page long. */
 export function highlight(codes) {
+  if (languages !== "ready") {
+    // Registering a language builds its grammar: spread over slices, the first time round only.
+    if (languages === "none") {
+      for (const [name, grammar] of LANGUAGES) slices.add(() => hljs.registerLanguage(name, grammar));
+      slices.add(() => (languages = "ready"));
+      languages = "queued";
+    }
+    slices.add(() => highlight(codes));
+    return slices.idle();
+  }
   for (const code of codes) {
     if (!code.isConnected || code.csHighlighted) continue;
     code.csHighlighted = true;
