@@ -2,7 +2,7 @@
 // Every other bit of text on the page is set with textContent.
 import { Marked, Renderer } from "marked";
 import DOMPurify from "dompurify";
-import { splitBlocks } from "./blocks.js";
+import { answerParts } from "./answer/parts.js";
 import { checkURL, imageHostAllowed } from "./answer-urls.js";
 import { overBudget, tame } from "./tame.js";
 import { enhanceAnswer } from "./answer/actions.js";
@@ -317,7 +317,9 @@ function setPlain(el, text) {
 // streams, the tail shows unclosed markup in its final form (answer/tail.js).
 export function renderAnswer(el, text, streaming = false) {
   text = String(text || "");
-  if (overBudget(text)) {
+  // The split of the text this one extends: only its open tail is cut and counted again.
+  const split = (el.csSplit = answerParts(text, el.csSplit));
+  if (split.over) {
     if (el.csPlain !== text) setPlain(el, text);
     el.csPlain = text;
     return;
@@ -326,7 +328,7 @@ export function renderAnswer(el, text, streaming = false) {
     el.replaceChildren();
     el.csPlain = null;
   }
-  const parts = splitBlocks(text);
+  const parts = split.parts.slice();
   if (streaming) parts[parts.length - 1] = closeTail(parts[parts.length - 1]);
   const kids = el.children;
   for (let i = 0; i < parts.length; i++) {

@@ -57,6 +57,11 @@ export function tame(text) {
 // and laying out that many elements costs more than a frame, however the text is split.
 export const ELEMENT_BUDGET = 1000;
 export function overBudget(text) {
+  return elementCount(text, ELEMENT_BUDGET) > ELEMENT_BUDGET;
+}
+
+/** The count overBudget() compares with the budget; it stops counting once past `limit`. */
+export function elementCount(text, limit = Infinity) {
   let count = 0;
   let fence = null;
   for (const line of String(text).split("\n")) {
@@ -66,7 +71,7 @@ export function overBudget(text) {
       else if (f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = null;
       count += 3; // a code block: wrapper, pre and copy button
     } else if (!fence) count += 1 + (line.match(/[|*_~`[!<]/g) || []).length;
-    if (count > ELEMENT_BUDGET) return true;
+    if (count > limit) break;
   }
-  return false;
+  return count;
 }

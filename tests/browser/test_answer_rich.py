@@ -250,3 +250,39 @@ def test_a_rich_block_costs_under_50_ms_of_main_thread_cpu(chat, rich_bundle):
         assert page.evaluate(render, [block.replace("watch_", f"w{n}_"), n])
         best = min(best, task_seconds() - before)
     assert best < 0.050, round(best * 1000, 1)
+
+
+def test_a_long_answers_maths_and_code_are_done_in_slices_and_all_end_up_rendered(chat, rich_bundle):
+    """Forty new formulas and twenty new code blocks at once: none is typeset or highlighted in the task
+    that rendered them (they go to time slices), all of them are in the end; rendered again, the same
+    text gets its maths and colours in that same task, from the chunks' caches."""
+    page = chat.open(DEMO_HOOK).page
+    page.add_script_tag(content=rich_bundle)
+    text = "".join(
+        f"Step {i}: $a_{{{i}}} = {i}^2$ and $$\\sum_{{k=1}}^{{{i}}} k$$\n\n"
+        + (f"```python\ndef step_{i}(x):\n    return x * {i}\n```\n\n" if i % 2 else "")
+        for i in range(40)
+    )
+    render = """async ([text, want]) => {
+      const cfg = JSON.parse(document.getElementById('cs-app').dataset.config);
+      const el = document.createElement('div');
+      el.className = 'cs-md';
+      document.querySelector('[data-cs-log]').append(el);
+      const count = () => [el.querySelectorAll('math').length, el.querySelectorAll('code.hljs').length];
+      csRich.renderAnswer(el, text);
+      csRich.enhance(el, false, {cfg, t: (k) => k});
+      // Microtasks only: still the task that rendered.
+      for (let i = 0; i < 20; i++) await new Promise((r) => queueMicrotask(r));
+      const same = count();
+      const done = () => count()[0] === want[0] && count()[1] === want[1];
+      for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+      return {same, end: count(), failed: el.querySelectorAll('.cs-math-failed').length};
+    }"""
+    # Other text first: the chunks are loaded, so only the slicing (not a chunk's loading) defers the work.
+    warm = page.evaluate(render, ["$x$ and $$y$$\n\n```python\nprint(1)\n```\n", [2, 1]])
+    assert warm["end"] == [2, 1], warm
+    first = page.evaluate(render, [text, [80, 20]])
+    assert first["end"] == [80, 20] and first["failed"] == 0, first
+    assert first["same"] == [0, 0], first
+    again = page.evaluate(render, [text, [80, 20]])
+    assert again["same"] == [80, 20], again

@@ -2,7 +2,7 @@
 // what changed while it streams. The markdown itself goes through markdown.js, the one HTML path.
 import { h } from "../dom.js";
 import { renderAnswer } from "../markdown.js";
-import { splitThink, thinkSeconds } from "./think.js";
+import { opensNoThink, splitThink, thinkSeconds } from "./think.js";
 
 let labels = { t: (k, v) => `${k} ${v ? v.time : ""}`, lang: "en" };
 export function setThinkLabels(t, lang) {
@@ -26,12 +26,16 @@ function label(box) {
 /** Renders answer `text` into `el`; m: {streaming, thinks: [{start, end, done}]} of the message. */
 export function renderReply(el, text, m = {}) {
   const streaming = !!m.streaming;
-  const segs = splitThink(text);
-  if (!segs.some((s) => s.think)) {
+  text = String(text || "");
+  // Most answers reason nowhere: a growing one is searched for a tag only where it grew.
+  const plain = opensNoThink(text, el.csNoThink);
+  el.csNoThink = plain ? text : null;
+  if (plain) {
     if (el.csSegs) el.replaceChildren();
     el.csSegs = false;
-    return renderAnswer(el, segs.length ? segs[0].text : "", streaming);
+    return renderAnswer(el, text, streaming);
   }
+  const segs = splitThink(text);
   if (!el.csSegs) {
     el.replaceChildren();
     el.csPlain = null;

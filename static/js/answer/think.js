@@ -28,6 +28,18 @@ export function splitThink(text) {
   return out.filter((s) => s.think || s.text);
 }
 
+const OPENS = new RegExp(OPEN.source, "gi");
+
+/**
+ * True when `text` opens no reasoning block. `known` is an earlier text that opened none: when text
+ * extends it, only what follows known's last ">" is searched (a tag holds no ">" before its end).
+ */
+export function opensNoThink(text, known = null) {
+  text = String(text || "");
+  OPENS.lastIndex = known != null && text.startsWith(known) ? known.lastIndexOf(">") + 1 : 0;
+  return !OPENS.test(text);
+}
+
 /** The answer without its reasoning (what Copy and the screen reader get). */
 export function withoutThink(text) {
   return splitThink(text)

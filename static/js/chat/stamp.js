@@ -26,3 +26,11 @@ export function stamp(li, m, lang, now = new Date()) {
   box.title = format(lang, FULL, d);
   box.hidden = false;
 }
+
+/** Builds the formats while the page is idle: the first costs the most, better not in the task that sends. */
+export function warmStamps(lang) {
+  (globalThis.requestIdleCallback || setTimeout)(() => {
+    const d = new Date();
+    for (const opts of [TIME, DATE, FULL]) format(lang, opts, d);
+  });
+}

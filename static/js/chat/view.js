@@ -4,7 +4,7 @@
 import { setAnswerBusy } from "../answer/actions.js";
 import { $, emit, h, show } from "../dom.js";
 import { buildNode, renderBot } from "./message.js";
-import { stamp } from "./stamp.js";
+import { stamp, warmStamps } from "./stamp.js";
 
 const STICK_GAP = 48;
 
@@ -17,6 +17,7 @@ export function createView(deps) {
   let stick = true;
   let lastFailure = 0;
   const ctx = { ...deps, plain, send: (q) => deps.send(q) };
+  if (deps.cfg.timestamps !== false) warmStamps(deps.lang);
 
   function failed() {
     // Once a second at most: a hostile answer fails again on every streamed frame.

@@ -1,6 +1,8 @@
 // ```mermaid and ```echarts blocks drawn in a sandboxed frame (the plugin's `diagram` page: opaque
 // origin, its own strict CSP), ```svg shown as an image. The code block stays, hidden behind a toggle,
 // and comes back on its own when a diagram fails.
+import { createSlicer } from "../rich/slices.js";
+
 const FRAME_URL = "diagram"; // relative to the page, like every URL the page uses
 const MAX_CODE = 50000;
 const MAX_SVG = 200000;
@@ -16,6 +18,8 @@ const SVG_PROFILE = {
 };
 
 const frames = new WeakMap(); // the frame's window -> its diagram
+// A frame costs the page a new browsing context: one or two per time slice, never all of an answer's.
+const slices = createSlicer();
 let listening = false;
 
 function listen() {
@@ -116,7 +120,8 @@ function image(code, view, t, purify) {
   view.show(img);
 }
 
-/** Draws each diagram block not yet drawn (codes: <code class="language-mermaid|echarts|svg">). */
+/** Draws each diagram block not yet drawn (codes: <code class="language-mermaid|echarts|svg">), each in
+ * its own time slice. */
 export function draw(codes, { t, purify }) {
   for (const code of codes) {
     const box = code.closest(".cs-code");
@@ -125,9 +130,13 @@ export function draw(codes, { t, purify }) {
     const kind = /language-(mermaid|echarts|svg)/.exec(code.className)?.[1];
     const text = code.textContent;
     if (!kind || !text.trim()) continue;
-    const view = figure(box, t);
-    if (text.length > MAX_CODE) view.fail();
-    else if (kind === "svg") image(text, view, t, purify);
-    else frame(kind, text, view, t);
+    slices.add(() => {
+      if (!box.isConnected) return;
+      const view = figure(box, t);
+      if (text.length > MAX_CODE) view.fail();
+      else if (kind === "svg") image(text, view, t, purify);
+      else frame(kind, text, view, t);
+    });
   }
+  return slices.idle();
 }
