@@ -6,6 +6,7 @@ import { answerParts } from "./answer/parts.js";
 import { checkURL, imageHostAllowed } from "./answer-urls.js";
 import { overBudget, tame } from "./tame.js";
 import { enhanceAnswer } from "./answer/actions.js";
+import { glueInlineCode } from "./answer/glue.js";
 import { closeTail } from "./answer/tail.js";
 import { h } from "./dom.js";
 import { mathsSyntax } from "./rich/maths-syntax.js";
@@ -240,6 +241,7 @@ export function setMarkdown(el, text) {
   const frag = markdownFragment(text);
   gateImages(frag);
   decorate(frag);
+  glueInlineCode(frag);
   enhanceAnswer(frag);
   el.replaceChildren(frag);
 }

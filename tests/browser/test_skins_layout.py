@@ -120,12 +120,11 @@ HEADER_CONTROLS = """() => [...document.querySelectorAll('.cs-header button')]
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_no_decoration_overlaps_a_header_control(browser, harbor_host, name):
+def test_no_decoration_overlaps_a_header_control(tabs, harbor_host, name):
     # A phone, the embed panel, and the panel expanded to twice its width.
     for width, query in ((360, ""), (400, EMBED), (800, EMBED)):
-        ctx = new_context(browser, viewport={"width": width, "height": 640}, reduced_motion="reduce")
-        try:
-            page = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}", query).page
+        with tabs.tab(viewport={"width": width, "height": 640}, reduced_motion="reduce") as page:
+            Chat(page, harbor_host).open(HOOK, f"/{name}", query)
             page.evaluate("document.fonts.ready")
             controls = page.evaluate(HEADER_CONTROLS)
             assert len(controls) >= 3, controls
@@ -136,41 +135,58 @@ def test_no_decoration_overlaps_a_header_control(browser, harbor_host, name):
                 for c, before in zip(controls, shown, strict=True)
                 if page.screenshot(clip=c["clip"]) != before
             ]
-        finally:
-            ctx.close()
         assert covered == [], (width, query, covered)
 
 
 # Short inline code among words, so that in any skin some of it reaches the end of a line at 360 px: each one must
-# move to the next line whole, never split at its hyphen or space. A token longer than the line may still break.
+# move to the next line whole, never split at its hyphen or space, and take the brackets around it along (a lone "("
+# or ")." at a line's edge). A token longer than the line may still break.
 SHORT_CODE = "/echo " + " ".join(
-    f"{'word ' * (i % 4)}`{token}`" for i, token in enumerate(["RT-2048-XK", "npm install", "git-lfs", "a-b-c"] * 5)
+    f"{'word ' * (i % 4)}(`{token}`)." for i, token in enumerate(["RT-2048-XK", "npm install", "git-lfs", "a-b-c"] * 5)
 )
 LONG_TOKEN = "x" * 120
 
 CODE_LINES = """() => {
   const answer = [...document.querySelectorAll('[data-cs-answer]')].pop();
+  const middle = (r) => (r.top + r.bottom) / 2;
+  // The middle of the visible character of `node` at its start or end (a word joiner has no width), or null.
+  const touching = (node, atEnd) => {
+    if (!node || node.nodeType !== 3) return null;
+    const at = [...node.data].map((c, i) => i).filter((i) => node.data[i] !== '\u2060');
+    const i = atEnd ? at.pop() : at[0];
+    if (i === undefined || /\\s/.test(node.data[i])) return null;
+    const r = document.createRange();
+    r.setStart(node, i);
+    r.setEnd(node, i + 1);
+    return middle(r.getClientRects()[0]);
+  };
   return [...answer.querySelectorAll('code')].map((code) => {
     const range = document.createRange();
     range.selectNodeContents(code);
-    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+    const tops = new Set(rects.map((r) => Math.round(r.top)));
     const box = answer.getBoundingClientRect(), own = code.getBoundingClientRect();
-    return {text: code.textContent, lines: tops.size, inside: own.left >= box.left - 1 && own.right <= box.right + 1};
+    const before = touching(code.previousSibling, true), after = touching(code.nextSibling, false);
+    const apart = (y, r) => y !== null && Math.abs(y - middle(r)) > 8;
+    return {
+      text: code.textContent,
+      lines: tops.size,
+      inside: own.left >= box.left - 1 && own.right <= box.right + 1,
+      alone: apart(before, rects[0]) || apart(after, rects[rects.length - 1]),
+    };
   });
 }"""
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_inline_code_breaks_only_where_it_must_on_a_phone(browser, harbor_host, name):
-    ctx = new_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    try:
-        chat = Chat(ctx.new_page(), harbor_host).open(HOOK, f"/{name}")
+def test_inline_code_breaks_only_where_it_must_on_a_phone(tabs, harbor_host, name):
+    with tabs.tab(viewport={"width": 360, "height": 740}, **PHONE) as page:
+        chat = Chat(page, harbor_host).open(HOOK, f"/{name}")
         chat.send(f"{SHORT_CODE} and `{LONG_TOKEN}`")
         codes = chat.page.evaluate(CODE_LINES)
-    finally:
-        ctx.close()
     assert len(codes) == 21, codes
     *short, long = codes
     assert [c for c in short if c["lines"] != 1] == [], short
+    assert [c["text"] for c in short if c["alone"]] == [], short
     # The long token wraps inside the answer instead of running out of it.
     assert long["lines"] > 1 and long["inside"], long
