@@ -79,9 +79,29 @@ def assert_harmless(served: str) -> None:
         assert bad not in seen, bad
     for target in re.findall(r"url\(\s*['\"]?([^'\")\s]*)", seen):
         assert target.startswith(("https://", "data:image/")), target
-    # Braces inside a string are text; outside strings they must balance.
-    outside = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", "", served)
+    # Braces inside a string, a comment or after a backslash are text; the others must balance.
+    outside = structure(served)
     assert outside.count("{") == outside.count("}")
+
+
+def structure(css: str) -> str:
+    """The characters of `css` outside comments and strings, escaped ones left out (as a CSS tokenizer reads)."""
+    out, i = [], 0
+    while i < len(css):
+        if css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            i = len(css) if end < 0 else end + 2
+        elif css[i] in "'\"":
+            j = i + 1
+            while j < len(css) and css[j] not in (css[i], "\n"):
+                j += 2 if css[j] == "\\" else 1
+            i = j + 1
+        elif css[i] == "\\":
+            i += 2
+        else:
+            out.append(css[i])
+            i += 1
+    return "".join(out)
 
 
 FRAGMENTS = [

@@ -4,6 +4,7 @@ import { copyOrSelect } from "./gallery/copy.js";
 import { accentPalette } from "./gallery/palette.js";
 import { snippets } from "./gallery/snippets.js";
 import { cleanAccent, cleanAvatar, cleanName, trialMessage } from "./gallery/values.js";
+import { MESSAGE_TYPE, PREVIEW_READY } from "./protocol.js";
 
 const main = document.getElementById("g-main");
 const form = document.getElementById("g-form");
@@ -111,8 +112,13 @@ if (form && main) {
     { rootMargin: "300px 0px" },
   );
   for (const f of frames()) near.observe(f);
-  // A preview that loads after a change gets the current values too.
-  for (const f of frames()) f.addEventListener("load", () => current && post(f, current));
+  // A preview that loads after a change gets the current values too, once it listens (it says so).
+  addEventListener("message", (e) => {
+    const d = e.data;
+    if (e.origin !== location.origin || !d || d.type !== MESSAGE_TYPE || d.name !== PREVIEW_READY) return;
+    const frame = [...frames()].find((f) => f.contentWindow === e.source);
+    if (frame && current) post(frame, current);
+  });
   for (const button of document.querySelectorAll("button[data-copy]")) {
     const label = button.textContent;
     let restore = 0;

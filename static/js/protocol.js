@@ -13,6 +13,9 @@ export const PUBLIC_EVENTS = ["message", "answer", "error", "conversation", "fee
 export const COMMAND = "command";
 export const ACTIONS = ["send", "reset", "setInputs", "focus"];
 
+/** A gallery preview that can take "try your own" values now asks its gallery for them (a load event can come first). */
+export const PREVIEW_READY = "preview-ready";
+
 export function message(bubble, name, detail) {
   return { type: MESSAGE_TYPE, bubble, name, detail };
 }

@@ -1,6 +1,7 @@
 // A built-in sample exchange for previews (gallery, screenshots): no network, no storage. Its words
 // come from the catalogue (`preview.*`, sent only to previews); the Markdown is added here. A lazy
 // chunk: only previews load it, before the page starts (chat-page.js).
+import { PREVIEW_READY, message } from "../protocol.js";
 
 export function sampleConversation(t) {
   const answer = [
@@ -63,4 +64,5 @@ export function startPreview({ scroll, jump }, apply) {
   addEventListener("message", (e) => {
     if (e.origin === location.origin && e.source === window.parent) apply(e.data);
   });
+  window.parent.postMessage(message("", PREVIEW_READY, null), location.origin);
 }
