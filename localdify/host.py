@@ -119,7 +119,10 @@ class Host:
         self.stop()
 
     def restart_plugin(self, timeout: float = 60.0) -> None:
-        """Kill the plugin process and wait until its successor is ready."""
+        """Kill the plugin process between requests and wait until its successor is ready."""
+        # A reply the client already has whole can still wait for the plugin's end of session: let it close, or
+        # the restart reads as that request's plugin dying.
+        self.plugin.wait_idle(5.0)
         self.plugin.restart()
         self.plugin.wait_ready(timeout)
 

@@ -171,6 +171,17 @@ class PluginProcess:
             self._sessions[session_id] = q
         return q
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no request is open (a reply the client has whole may still await the plugin's end)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._state_lock:
+                if not self._sessions:
+                    return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+
     def close_session(self, session_id: str) -> None:
         with self._state_lock:
             self._sessions.pop(session_id, None)
