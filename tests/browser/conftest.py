@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat_page import Chat, track_errors
+from tests.support.chat_page import Chat, new_context, track_errors
 from tests.support.chromium import launch, require_chromium
 from tests.support.embed_site import serve_site
 from tests.support.tabs import Tabs
@@ -44,13 +44,17 @@ def page(tabs):
 
 
 @pytest.fixture
-def chat(tabs, host):
-    """A Chat in a new tab of the worker's shared context, wiped after the test. CSP is bypassed only so
-    axe-core can be evaluated (tests of the CSP itself live in tests/browser/test_security_browser.py);
-    every other behaviour is the same."""
-    with tabs.tab() as page:
+def chat(browser, host):
+    """A Chat in a fresh context: these tests store and continue conversations, and a closed tab's last
+    storage writes can land after a shared context's wipe. CSP is bypassed only so axe-core can be evaluated
+    (tests of the CSP itself live in tests/browser/test_security_browser.py); every other behaviour is the same."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
         errors = track_errors(page)
         yield Chat(page, host)
+    finally:
+        context.close()
     assert errors == [], errors
 
 

@@ -37,6 +37,8 @@ class SharedContext:
     @contextmanager
     def tab(self, viewport: dict | None = None, **media) -> Iterator:
         """A new page; `viewport` and media features (color_scheme, reduced_motion) for this page only."""
+        # Again before: a closed tab's last storage writes can land after the wipe that followed it.
+        self._clear_storage()
         page = self.context.new_page()
         try:
             if viewport:
@@ -55,9 +57,11 @@ class SharedContext:
         self.context.unroute_all(behavior="ignoreErrors")
         self.context.clear_cookies()
         self.context.clear_permissions()
+        self._clear_storage()
+
+    def _clear_storage(self) -> None:
         for origin in sorted(self._origins):
             self._cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-        self._origins.clear()
 
     def close(self) -> None:
         self.context.close()
