@@ -242,7 +242,11 @@ def check(css: str) -> str:
     _check_words(decoded)
     # Old engines joined the words around a comment (`expr/**/ession`), and a reader that misses a string's
     # edge sees comments inside it: check the text with every comment-like span removed, strings or not.
-    _check_words(_decode(_NAIVE_COMMENT.sub("", css), comment=""))
+    joined = _decode(_NAIVE_COMMENT.sub("", css), comment="")
+    _check_words(joined)
+    # Not even inside a string: a reader that misses a string's edge must not meet a fetching at-rule.
+    if re.search(r"@(?:import|namespace)", joined, re.IGNORECASE):
+        raise Unsafe("@import or @namespace")
     _check_structure(decoded)
     _check_urls(decoded)
     # Served as written (the browser decodes the same escapes we checked); a header line says where from.
